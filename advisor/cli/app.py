@@ -1,0 +1,59 @@
+"""The `mqadvise` command: registers one module per command and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from advisor import __version__
+from advisor.cli import advise as advise_cmd
+from advisor.cli import catalog as catalog_cmd
+from advisor.cli import knowledge as knowledge_cmd
+from advisor.cli import schema as schema_cmd
+from advisor.errors import MqadviseError
+
+app = typer.Typer(
+    name="mqadvise",
+    help="Decide how systems talk to each other on AWS: messaging, streaming, integration, "
+    "hybrid storage and backup. Run without a command to start the interview.",
+    no_args_is_help=False,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"mqadvise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Bare `mqadvise` starts the interview (the same as `mqadvise advise`)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(advise_cmd.advise)
+
+
+advise_cmd.register(app)
+catalog_cmd.register(app)
+schema_cmd.register(app)
+app.add_typer(knowledge_cmd.app, name="knowledge")
+
+
+def main() -> None:
+    try:
+        app()
+    except MqadviseError as exc:
+        from advisor.cli.console import abort
+
+        abort(exc)
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted\n")
+        raise SystemExit(130) from None

@@ -1,0 +1,33 @@
+"""`mqadvise knowledge check`: validate the knowledge base (schema, references, sources, ids)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Inspect and validate the knowledge base.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(
+    root: Path = typer.Option(None, "--root", help="A knowledge folder to check instead of the bundled one."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Validate every knowledge file; exit 1 with file:line findings when something is wrong."""
+    from advisor.api import check_knowledge
+    from advisor.cli.console import print_data, print_json
+
+    findings, summary = check_knowledge(root)
+    if output_format == "json":
+        print_json({"findings": [{"file": f.location.file, "line": f.location.line, "severity": f.severity,
+                                  "message": f.message} for f in findings], "summary": summary})
+    else:
+        for f in findings:
+            print_data(str(f))
+        if not findings:
+            print_data(f"knowledge ok: {summary['services']} services, {summary['options']} options, "
+                       f"{summary['facts']} facts with sources, {summary['relations']} relations, "
+                       f"{summary['patterns']} patterns, {summary['questions']} questions; as of {summary['as_of']}")
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)

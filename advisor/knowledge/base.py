@@ -1,0 +1,185 @@
+"""The loaded knowledge base and the questions it answers (facts of an option, edges, patterns)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from advisor.knowledge.schema import Endpoint, Fact, Pattern, Question, Relation, Service
+
+
+@dataclass(frozen=True)
+class Option:
+    """One thing that can be recommended: a service, or one variant of it."""
+
+    service: str
+    variant: str | None
+
+    @property
+    def id(self) -> str:
+        return f"{self.service}:{self.variant}" if self.variant else self.service
+
+    @classmethod
+    def parse(cls, text: str) -> Option:
+        service, _, variant = text.partition(":")
+        return cls(service, variant or None)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.service, "variant": self.variant}
+
+
+@dataclass(frozen=True)
+class FactRef:
+    """A fact together with its id (``sqs.fifo.retention.max``) for citing."""
+
+    id: str
+    fact: Fact
+
+    @property
+    def source(self) -> str:
+        return self.fact.source
+
+
+class KnowledgeBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    services: dict[str, Service]
+    relations: list[Relation]
+    endpoints: dict[str, Endpoint]
+    patterns: list[Pattern]
+    questions: list[Question]
+    digest: str = ""
+    files: dict[str, str] = Field(default_factory=dict)  # logical name -> relative path, for messages
+
+    # ----- options and facts ---------------------------------------------------------------
+    @cached_property
+    def options(self) -> list[Option]:
+        out: list[Option] = []
+        for sid, svc in self.services.items():
+            if svc.variants:
+                out.extend(Option(sid, v) for v in svc.variants)
+            else:
+                out.append(Option(sid, None))
+        return out
+
+    def option(self, text: str) -> Option:
+        return Option.parse(text)
+
+    def fact(self, option: Option, name: str) -> FactRef | None:
+        """The fact ``name`` for an option: the variant's own fact wins over the service's."""
+        svc = self.services[option.service]
+        if option.variant:
+            var = svc.variants[option.variant]
+            if name in var.facts:
+                return FactRef(f"{option.service}.{option.variant}.{name}", var.facts[name])
+        if name in svc.facts:
+            return FactRef(f"{option.service}.{name}", svc.facts[name])
+        return None
+
+    def value(self, option: Option, name: str, default: Any = None) -> Any:
+        ref = self.fact(option, name)
+        return ref.fact.value if ref else default
+
+    def facts_of(self, option: Option) -> dict[str, FactRef]:
+        names = list(self.services[option.service].facts)
+        if option.variant:
+            names += [n for n in self.services[option.service].variants[option.variant].facts if n not in names]
+        return {n: self.fact(option, n) for n in names}  # type: ignore[misc]
+
+    def display_name(self, option: Option) -> str:
+        svc = self.services[option.service]
+        if option.variant:
+            return f"{svc.short_name} ({svc.variants[option.variant].name})"
+        return svc.short_name
+
+    @cached_property
+    def as_of(self) -> datetime.date:
+        """The newest date any fact was read: the knowledge's as-of date."""
+        dates = [f.as_of for s in self.services.values() for f in s.facts.values()]
+        dates += [f.as_of for s in self.services.values() for v in s.variants.values() for f in v.facts.values()]
+        return max(dates) if dates else datetime.date.min
+
+    # ----- graph -----------------------------------------------------------------------------
+    def relation_applies(self, rel: Relation, source: Option, target: Option) -> bool:
+        if rel.source_node != source.service or rel.target_node != target.service:
+            return False
+        if rel.from_variants is not None and source.variant not in rel.from_variants:
+            return False
+        if rel.to_variants is not None and target.variant not in rel.to_variants:
+            return False
+        return True
+
+    @cached_property
+    def adjacency(self) -> dict[Option, list[tuple[Option, Relation]]]:
+        """Service-to-service edges between options, for walking designs (kept free of networkx for speed)."""
+        by_service: dict[str, list[Option]] = {}
+        for opt in self.options:
+            by_service.setdefault(opt.service, []).append(opt)
+        adj: dict[Option, list[tuple[Option, Relation]]] = {opt: [] for opt in self.options}
+        for rel in self.relations:
+            if rel.type in ("migrates-from", "alternative-to"):
+                continue
+            for src in by_service.get(rel.source_node, []):
+                for dst in by_service.get(rel.target_node, []):
+                    if self.relation_applies(rel, src, dst):
+                        adj[src].append((dst, rel))
+        return adj
+
+    def migrations(self, system: str) -> list[tuple[Option, Relation]]:
+        """Options that an existing system can move to, with the edge that says how."""
+        out = []
+        for rel in self.relations:
+            if rel.type != "migrates-from" or rel.target_node != system:
+                continue
+            for opt in self.options:
+                if opt.service == rel.source_node and (rel.from_variants is None or opt.variant in rel.from_variants):
+                    out.append((opt, rel))
+        return out
+
+    def pattern_for(self, path: tuple[Option, ...]) -> Pattern | None:
+        """The named pattern whose path matches these options (service or service:variant steps)."""
+        best: tuple[int, Pattern] | None = None
+        for pat in self.patterns:
+            if len(pat.path) != len(path):
+                continue
+            score = 0
+            for step, opt in zip(pat.path, path):
+                want = Option.parse(step)
+                if want.service != opt.service or (want.variant and want.variant != opt.variant):
+                    break
+                score += 2 if want.variant else 1
+            else:
+                if best is None or score > best[0]:
+                    best = (score, pat)
+        return best[1] if best else None
+
+    def to_networkx(self):
+        """The whole knowledge graph as a networkx MultiDiGraph (services, variants, endpoints, systems)."""
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
+        for sid, svc in self.services.items():
+            g.add_node(sid, kind="service", name=svc.name)
+            for vid, var in svc.variants.items():
+                g.add_node(f"{sid}:{vid}", kind="variant", name=var.name)
+                g.add_edge(sid, f"{sid}:{vid}", type="variant")
+        for eid, ep in self.endpoints.items():
+            g.add_node(eid, kind=ep.role, name=ep.name)
+        for rel in self.relations:
+            g.add_edge(rel.source_node, rel.target_node, type=rel.type, summary=rel.summary,
+                       from_variants=rel.from_variants, to_variants=rel.to_variants, source=rel.source)
+        for opt in self.options:
+            for role, fact in (("producer", "producers"), ("consumer", "consumers")):
+                for kind in self.value(opt, fact, []) or []:
+                    node = f"{role}:{kind}"
+                    if node not in g:
+                        g.add_node(node, kind=role, name=kind)
+                    if role == "producer":
+                        g.add_edge(node, opt.id, type="produces-to")
+                    else:
+                        g.add_edge(opt.id, node, type="delivers-to")
+        return g

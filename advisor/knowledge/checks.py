@@ -1,0 +1,197 @@
+"""Validation of the knowledge files: schema, dangling references, sources, duplicate ids.
+
+Every finding names file:line so that a reviewer can jump to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from advisor.errors import InvalidInput, Location
+from advisor.knowledge import vocabulary as V
+from advisor.knowledge.loader import Finding, SourceFile
+from advisor.yamlio import Document, load_text, to_plain
+
+# Capability facts every option must carry, by its messaging model.
+REQUIRED_ALL = ("model", "operations", "scaling", "pricing")
+REQUIRED_BY_MODEL = {
+    "messaging": ("data", "completion", "delivery", "distribution", "semantics", "ordering",
+                  "producers", "consumers", "protocols", "persistence", "message_size.max"),
+    "storage": ("storage.access", "storage.primary", "protocols"),
+    "backup": ("backup.min_frequency", "backup.resources", "backup.cross_region", "backup.cross_account",
+               "backup.immutable", "backup.continuous"),
+}
+
+
+def concern_of_model(model: str) -> str:
+    return {"storage": "storage", "backup": "backup"}.get(model, "messaging")
+
+
+def _pydantic_findings(doc: Document, exc: ValidationError, prefix: tuple = ()) -> list[Finding]:
+    out = []
+    for err in exc.errors():
+        loc = prefix + tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        out.append(Finding(doc.locate(loc), msg))
+    return out
+
+
+def compile_and_check(sources: list[SourceFile]):
+    from advisor.knowledge.base import KnowledgeBase, Option
+    from advisor.knowledge.schema import Endpoint, Pattern, Question, Relation, Service
+
+    findings: list[Finding] = []
+    docs: dict[str, Document] = {}
+    for src in sources:
+        try:
+            docs[src.rel] = load_text(src.text, src.rel)
+        except InvalidInput as exc:
+            findings.append(Finding(exc.location or Location(src.rel), exc.message))
+
+    services: dict[str, Service] = {}
+    service_docs: dict[str, Document] = {}
+    for rel, doc in docs.items():
+        if not rel.startswith("services/"):
+            continue
+        data = doc.data
+        if not isinstance(data, dict):
+            findings.append(Finding(Location(rel, 1), "expected a mapping with a service"))
+            continue
+        try:
+            svc = Service.model_validate(to_plain(data))
+        except ValidationError as exc:
+            findings.extend(_pydantic_findings(doc, exc))
+            continue
+        expected_name = f"services/{svc.id}.yaml"
+        if rel != expected_name:
+            findings.append(Finding(doc.locate(("id",)), f"service {svc.id!r} must live in {expected_name}"))
+        if svc.id in services:
+            findings.append(Finding(doc.locate(("id",)), f"duplicate service id {svc.id!r}"))
+        services[svc.id] = svc
+        service_docs[svc.id] = doc
+    for sid in V.SERVICE_IDS:
+        if sid not in services and not any(f.location.file == f"services/{sid}.yaml" for f in findings):
+            findings.append(Finding(Location("services/"), f"no knowledge file for service {sid!r}"))
+
+    def listed(name: str, key: str, model: Any) -> tuple[list[Any], Document | None]:
+        doc = docs.get(name)
+        if doc is None:
+            findings.append(Finding(Location(name), "file is missing"))
+            return [], None
+        items = doc.data.get(key) if isinstance(doc.data, dict) else None
+        if not isinstance(items, list):
+            findings.append(Finding(Location(name, 1), f"expected a top-level '{key}:' list"))
+            return [], doc
+        out = []
+        for i, item in enumerate(items):
+            try:
+                out.append(model.model_validate(to_plain(item)))
+            except ValidationError as exc:
+                findings.extend(_pydantic_findings(doc, exc, (key, i)))
+                out.append(None)
+        return out, doc
+
+    relations, rel_doc = listed("relations.yaml", "relations", Relation)
+    endpoints_l, ep_doc = listed("endpoints.yaml", "endpoints", Endpoint)
+    patterns, pat_doc = listed("patterns.yaml", "patterns", Pattern)
+    questions, q_doc = listed("questions.yaml", "questions", Question)
+
+    def dupes(items: list[Any], doc: Document | None, key: str, what: str) -> None:
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item is None:
+                continue
+            if item.id in seen:
+                findings.append(Finding(doc.locate((key, i, "id")), f"duplicate {what} id {item.id!r}"))
+            seen.add(item.id)
+
+    dupes(endpoints_l, ep_doc, "endpoints", "endpoint")
+    dupes(patterns, pat_doc, "patterns", "pattern")
+    dupes(questions, q_doc, "questions", "question")
+    endpoints = {e.id: e for e in endpoints_l if e is not None}
+
+    # Endpoints must cover every producer, consumer and migration source of the contract.
+    for role, names in (("producer", V.PRODUCERS), ("consumer", V.CONSUMERS),
+                        ("system", tuple(m for m in V.MIGRATION_SOURCES if m != "none"))):
+        for n in names:
+            ep = endpoints.get(f"{role}:{n}" if role != "system" else n)
+            if ep is None or ep.role != role:
+                findings.append(Finding(Location("endpoints.yaml"), f"missing {role} endpoint for {n!r}"))
+
+    # Relations: both ends exist, variants exist, migration edges point at systems.
+    for i, rel in enumerate(relations):
+        if rel is None:
+            continue
+        here = rel_doc.locate(("relations", i))
+        for end, variants in ((rel.source_node, rel.from_variants), (rel.target_node, rel.to_variants)):
+            if end in services:
+                bad = [v for v in (variants or []) if v not in services[end].variants]
+                if bad:
+                    findings.append(Finding(here, f"{end} has no variant(s) {bad}"))
+            elif end not in endpoints:
+                findings.append(Finding(here, f"dangling reference {end!r}: not a service or endpoint"))
+        if rel.type == "migrates-from":
+            if rel.source_node not in services or endpoints.get(rel.target_node, None) is None \
+                    or endpoints[rel.target_node].role != "system":
+                findings.append(Finding(here, "migrates-from goes from a service to an existing system"))
+            if rel.code_changes is None:
+                findings.append(Finding(here, "migrates-from needs code_changes: none | minimal | allowed"))
+    migrated = {r.target_node for r in relations if r is not None and r.type == "migrates-from"}
+    for system in V.MIGRATION_SOURCES:
+        if system != "none" and system not in migrated:
+            findings.append(Finding(Location("relations.yaml"), f"no migrates-from relation for {system!r}"))
+
+    kb = None
+    if not [f for f in findings if f.severity == "error"]:
+        kb = KnowledgeBase(
+            services={sid: services[sid] for sid in V.SERVICE_IDS},
+            relations=[r for r in relations if r is not None],
+            endpoints=endpoints,
+            patterns=[p for p in patterns if p is not None],
+            questions=[q for q in questions if q is not None],
+        )
+        # Required capability facts per option.
+        for opt in kb.options:
+            model = kb.value(opt, "model")
+            need = list(REQUIRED_ALL)
+            if model is not None:
+                need += REQUIRED_BY_MODEL[concern_of_model(model)]
+            for name in need:
+                if kb.fact(opt, name) is None:
+                    doc = service_docs[opt.service]
+                    where = doc.locate(("variants", opt.variant) if opt.variant else ("facts",))
+                    findings.append(Finding(where, f"{opt.id} has no fact {name!r}"))
+        # Patterns are real paths through the graph.
+        for i, pat in enumerate(patterns):
+            if pat is None:
+                continue
+            here = pat_doc.locate(("patterns", i, "path"))
+            steps = [Option.parse(s) for s in pat.path]
+            ok = True
+            for step in steps:
+                svc = services.get(step.service)
+                if svc is None or (step.variant and step.variant not in svc.variants):
+                    findings.append(Finding(here, f"dangling reference {step.id!r} in pattern {pat.id}"))
+                    ok = False
+            if not ok:
+                continue
+            for a, b in zip(steps, steps[1:]):
+                a_opts = [o for o in kb.options if o.service == a.service and (not a.variant or o.variant == a.variant)]
+                if not any(dst.service == b.service and (not b.variant or dst.variant == b.variant)
+                           for o in a_opts for dst, _ in kb.adjacency[o]):
+                    findings.append(Finding(here, f"pattern {pat.id}: no relation from {a.id} to {b.id}"))
+        # Questions point at real requirement keys.
+        from advisor.requirements import known_paths
+
+        paths = known_paths()
+        for i, q in enumerate(questions):
+            if q is not None and q.key not in paths:
+                findings.append(Finding(q_doc.locate(("questions", i, "key")),
+                                        f"question {q.id}: {q.key!r} is not a requirements key"))
+    return findings, kb

@@ -1,0 +1,132 @@
+"""Load the knowledge YAML into a validated KnowledgeBase, with a compiled cache for fast start-up.
+
+Parsing a dozen YAML files with positions costs far more than the 0.3 s budget of a cold
+``mqadvise advise``; the validated result is cached as JSON keyed by a digest of the files' bytes,
+so a changed file (or a new release) is simply a cache miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import KnowledgeError, Location
+
+SCHEMA_VERSION = "1"
+SINGLE_FILES = ("relations.yaml", "endpoints.yaml", "patterns.yaml", "questions.yaml")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    rel: str          # path relative to the knowledge root, e.g. services/sqs.yaml
+    text: str
+
+
+def _root(root: Any | None):
+    if root is not None:
+        return Path(root)
+    from advisor.resources import knowledge_root
+
+    return knowledge_root()
+
+
+def read_sources(root: Any | None = None) -> list[SourceFile]:
+    base = _root(root)
+    out: list[SourceFile] = []
+    services = base / "services"
+    names = sorted(p.name for p in services.iterdir() if p.name.endswith(".yaml"))
+    for name in names:
+        out.append(SourceFile(f"services/{name}", (services / name).read_text(encoding="utf-8")))
+    for name in SINGLE_FILES:
+        p = base / name
+        if p.is_file():
+            out.append(SourceFile(name, p.read_text(encoding="utf-8")))
+    for extra_dir in ("study",):
+        d = base / extra_dir
+        if d.is_dir():
+            for name in sorted(p.name for p in d.iterdir() if p.name.endswith(".yaml")):
+                out.append(SourceFile(f"{extra_dir}/{name}", (d / name).read_text(encoding="utf-8")))
+    return out
+
+
+def digest_of(sources: list[SourceFile]) -> str:
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    for src in sources:
+        h.update(src.rel.encode())
+        h.update(b"\0")
+        h.update(src.text.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+def _cache_dir() -> Path | None:
+    if os.environ.get("MQADVISE_NO_CACHE"):
+        return None
+    explicit = os.environ.get("MQADVISE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("mqadvise", appauthor=False))
+
+
+_MEMO: dict[str, Any] = {}
+
+
+def load_knowledge(root: Any | None = None):
+    """The knowledge base, from the compiled cache when the files are unchanged."""
+    from advisor.knowledge.base import KnowledgeBase
+
+    sources = read_sources(root)
+    digest = digest_of(sources)
+    if digest in _MEMO:
+        return _MEMO[digest]
+    cache = _cache_dir()
+    cache_file = cache / f"knowledge-{digest}.json" if cache else None
+    if cache_file is not None and cache_file.is_file():
+        try:
+            kb = KnowledgeBase.model_validate_json(cache_file.read_bytes())
+            _MEMO[digest] = kb
+            return kb
+        except Exception:  # a corrupt or foreign cache file is only a cache miss
+            pass
+    findings, kb = compile_sources(sources)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors or kb is None:
+        lines = "\n".join(str(f) for f in errors[:20])
+        raise KnowledgeError(f"the knowledge base is invalid ({len(errors)} problems):\n{lines}")
+    kb = kb.model_copy(update={"digest": digest})
+    if cache_file is not None:
+        _write_cache(cache_file, kb.model_dump_json(by_alias=True).encode())
+    _MEMO[digest] = kb
+    return kb
+
+
+def _write_cache(path: Path, data: bytes) -> None:
+    try:
+        from advisor.fsutil import atomic_write_bytes
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, data)
+    except OSError:
+        pass  # a read-only home only costs speed
+
+
+@dataclass(frozen=True)
+class Finding:
+    location: Location
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+
+def compile_sources(sources: list[SourceFile]):
+    """Parse, validate and cross-check the knowledge files. Returns (findings, KnowledgeBase|None)."""
+    from advisor.knowledge.checks import compile_and_check
+
+    return compile_and_check(sources)

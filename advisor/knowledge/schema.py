@@ -1,0 +1,228 @@
+"""Pydantic models of the knowledge files. `mqadvise knowledge check` and the loader validate with them."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from advisor.knowledge import vocabulary as V
+
+Url = str
+
+
+def _check_url(url: str) -> str:
+    if not (url.startswith("https://") and "." in url[8:] and " " not in url):
+        raise ValueError(f"expected an https:// URL, got {url!r}")
+    return url
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fact(_Strict):
+    """A value with its unit, the URL it was read from and the date it was read."""
+
+    value: Any
+    unit: str | None = None
+    source: Url
+    as_of: datetime.date
+    status: Literal["confirmed", "unconfirmed"] = "confirmed"
+    note: str | None = None
+    scope: str | None = None
+    adjustable: bool | None = None
+
+    _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+
+    @model_validator(mode="after")
+    def _figures_have_units(self) -> Fact:
+        value = self.value
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        table = isinstance(value, dict)
+        if (numeric or table or value == "unlimited") and not self.unit:
+            raise ValueError("a figure needs a unit")
+        if table:
+            if "other" not in value:
+                raise ValueError("a per-Region table needs an 'other' entry for the remaining Regions")
+            for region, number in value.items():
+                if not isinstance(number, (int, float)) or isinstance(number, bool):
+                    raise ValueError(f"per-Region value for {region!r} must be a number")
+        return self
+
+    def numeric(self, region: str | None = None) -> float | None:
+        """The figure as a number; per-Region tables answer for ``region`` (best group if None)."""
+        value = self.value
+        if value == "unlimited":
+            return float("inf")
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            return float(value)
+        if isinstance(value, dict):
+            if region is None:
+                return float(max(value.values()))
+            return float(value.get(region, value["other"]))
+        return None
+
+
+def check_capability(name: str, fact: Fact) -> None:
+    """Raise ValueError when a capability fact's value is not of its kind."""
+    spec = V.CAPABILITIES.get(name)
+    if spec is None:
+        return
+    kind, allowed = spec
+    value = fact.value
+    if kind == "enum":
+        if value not in allowed:
+            raise ValueError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+    elif kind == "list":
+        if not isinstance(value, list):
+            raise ValueError(f"{name}: expected a list")
+        if allowed is not None:
+            bad = [v for v in value if v not in allowed]
+            if bad:
+                raise ValueError(f"{name}: {bad!r} not in {', '.join(allowed)}")
+    elif kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{name}: expected true or false")
+    elif kind == "text":
+        if not isinstance(value, str):
+            raise ValueError(f"{name}: expected text")
+    elif kind == "time":
+        if fact.unit not in V.TIME_UNITS:
+            raise ValueError(f"{name}: unit must be one of {', '.join(V.TIME_UNITS)}")
+        if fact.numeric() is None:
+            raise ValueError(f"{name}: expected a number")
+    elif kind == "size":
+        if fact.unit not in V.SIZE_UNITS:
+            raise ValueError(f"{name}: unit must be one of {', '.join(V.SIZE_UNITS)}")
+        if fact.numeric() is None:
+            raise ValueError(f"{name}: expected a number")
+    elif kind == "rate":
+        if fact.unit not in V.RATE_UNITS:
+            raise ValueError(f"{name}: unit must be one of {', '.join(V.RATE_UNITS)}")
+        if fact.numeric() is None:
+            raise ValueError(f"{name}: expected a number, 'unlimited' or a per-Region table")
+
+
+class Note(_Strict):
+    """A sourced sentence: a limitation, an exam trap, a thing to watch."""
+
+    text: str
+    source: Url
+    as_of: datetime.date
+
+    _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+
+
+def _check_facts(facts: dict[str, Fact]) -> dict[str, Fact]:
+    for name, fact in facts.items():
+        check_capability(name, fact)
+    return facts
+
+
+class Variant(_Strict):
+    name: str
+    summary: str
+    facts: dict[str, Fact] = Field(default_factory=dict)
+    limitations: list[Note] = Field(default_factory=list)
+
+    _facts = field_validator("facts")(classmethod(lambda cls, v: _check_facts(v)))
+
+
+class Service(_Strict):
+    id: str
+    name: str
+    short_name: str
+    summary: str
+    docs: Url
+    facts: dict[str, Fact]
+    variants: dict[str, Variant] = Field(default_factory=dict)
+    limitations: list[Note] = Field(default_factory=list)
+    exam_traps: list[Note] = Field(default_factory=list)
+
+    _check_docs = field_validator("docs")(classmethod(lambda cls, v: _check_url(v)))
+    _facts = field_validator("facts")(classmethod(lambda cls, v: _check_facts(v)))
+
+    @model_validator(mode="after")
+    def _known_id_and_variants(self) -> Service:
+        if self.id not in V.SERVICE_IDS:
+            raise ValueError(f"unknown service id {self.id!r}; expected one of {', '.join(V.SERVICE_IDS)}")
+        expected = set(V.VARIANTS[self.id])
+        got = set(self.variants)
+        if got != expected:
+            missing = sorted(expected - got)
+            extra = sorted(got - expected)
+            raise ValueError(f"variants of {self.id} must be exactly {sorted(expected)}; "
+                             f"missing {missing}, unexpected {extra}")
+        return self
+
+
+class Relation(_Strict):
+    """A typed edge between two nodes: service ids (optionally narrowed to variants) or external systems."""
+
+    type: str
+    source_node: str = Field(alias="from")
+    target_node: str = Field(alias="to")
+    from_variants: list[str] | None = None
+    to_variants: list[str] | None = None
+    summary: str
+    code_changes: Literal["none", "minimal", "allowed"] | None = None
+    protocols: list[str] | None = None
+    source: Url
+    as_of: datetime.date
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+
+    @field_validator("type")
+    @classmethod
+    def _edge_type(cls, v: str) -> str:
+        if v not in V.EDGE_TYPES:
+            raise ValueError(f"unknown relation type {v!r}; expected one of {', '.join(V.EDGE_TYPES)}")
+        return v
+
+
+class Endpoint(_Strict):
+    """A producer kind, consumer kind or existing system (migration source): a node outside AWS messaging."""
+
+    id: str
+    role: Literal["producer", "consumer", "system"]
+    name: str
+    summary: str
+    protocols: list[str] = Field(default_factory=list)
+    facts: dict[str, Fact] = Field(default_factory=dict)
+    source: Url | None = None
+    as_of: datetime.date | None = None
+
+
+class Pattern(_Strict):
+    """A named composite design: a path of service nodes through the graph."""
+
+    id: str
+    name: str
+    path: list[str]
+    summary: str
+    concern: Literal["messaging", "storage", "backup"] = "messaging"
+    watch: list[Note] = Field(default_factory=list)
+
+
+class Choice(_Strict):
+    value: Any
+    label: str
+    explanation: str
+    example: str | None = None
+
+
+class Question(_Strict):
+    id: str
+    key: str                     # dotted path in the requirements file
+    prompt: str
+    kind: Literal["choice", "multi", "number", "bool", "text"]
+    explanation: str
+    choices: list[Choice] = Field(default_factory=list)
+    when: str | None = None      # a simple condition on earlier answers, e.g. "storage.enabled"
+    unit: str | None = None
+    example: str | None = None

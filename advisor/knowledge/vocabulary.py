@@ -1,0 +1,135 @@
+"""The words the knowledge and the requirements share.
+
+Enumerations here are *names*, not figures: every number lives in knowledge/ with its source.
+"""
+
+from __future__ import annotations
+
+SERVICE_IDS = (
+    "sqs", "sns", "mq", "msk", "kinesis-data-streams", "data-firehose", "eventbridge",
+    "iot-core", "appflow", "step-functions", "storage-gateway", "backup",
+)
+
+VARIANTS = {
+    "sqs": ("standard", "fifo"),
+    "sns": ("standard", "fifo"),
+    "mq": ("activemq", "rabbitmq"),
+    "msk": ("provisioned", "serverless"),
+    "kinesis-data-streams": ("on-demand", "provisioned"),
+    "data-firehose": (),
+    "eventbridge": ("bus", "pipes", "scheduler"),
+    "iot-core": (),
+    "appflow": (),
+    "step-functions": ("standard", "express"),
+    "storage-gateway": ("s3-file", "fsx-file", "volume-cached", "volume-stored", "tape"),
+    "backup": (),
+}
+
+MODELS = ("queue", "stream", "topic", "bus", "workflow", "transfer", "storage", "backup")
+DATA = ("messaging", "streaming")
+COMPLETION = ("async", "sync")
+DELIVERY = ("push", "pull")
+DISTRIBUTION = ("p2p", "pubsub")
+SEMANTICS = ("at-most-once", "at-least-once", "exactly-once")
+ORDERING = ("none", "per-key", "global")
+OPERATIONS = ("serverless", "managed")
+MANAGED_PREFERENCE = ("serverless", "managed", "any")
+WORKFLOW = ("none", "orchestration")
+
+PRODUCERS = ("application", "aws-service", "saas", "iot-device", "on-premises", "schedule")
+CONSUMERS = (
+    "application", "lambda", "container", "http", "email", "sms", "mobile-push",
+    "s3", "redshift", "opensearch", "analytics", "saas", "workflow",
+)
+MIGRATION_SOURCES = (
+    "none", "rabbitmq", "activemq", "ibm-mq", "tibco-ems", "kafka", "mosquitto",
+    "redis", "msmq", "nfs-server", "smb-server", "iscsi-san", "tape-library",
+)
+PROTOCOLS = (
+    "amqp-0-9-1", "amqp-1.0", "mqtt", "stomp", "openwire", "jms", "kafka", "https",
+    "websocket", "nfs", "smb", "iscsi", "iscsi-vtl",
+)
+CODE_CHANGES = ("none", "minimal", "allowed")
+STORAGE_ACCESS = ("file", "block", "tape")
+STORAGE_PRIMARY = ("cloud", "on-premises")
+BACKUP_RESOURCES = ("ec2", "ebs", "rds", "aurora", "dynamodb", "efs", "fsx", "s3", "storage-gateway", "vmware")
+
+EDGE_TYPES = (
+    "subscription",           # SNS topic -> subscriber
+    "rule-target",            # EventBridge rule/subscriber -> target
+    "event-source-mapping",   # a stream or queue polled by Lambda (or a pipe) on the consumer's behalf
+    "iot-rule-action",        # IoT Core rule -> action target
+    "pipe-source",            # service -> EventBridge Pipes (the pipe reads from it)
+    "pipe-target",            # EventBridge Pipes -> service
+    "delivery-destination",   # Firehose / AppFlow -> where data lands
+    "orchestrates",           # Step Functions -> a service it calls
+    "source",                 # a service that reads from another (Firehose reading Kinesis, AppFlow reading SaaS)
+    "migrates-from",          # AWS service <- existing on-premises system it replaces
+    "alternative-to",         # two services that answer the same need
+)
+
+# Units a figure may carry, by dimension. Conversions are unit arithmetic, not AWS figures.
+TIME_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "years": 31_536_000}
+SIZE_UNITS = {"bytes": 1 / 1024, "KB": 1000 / 1024, "KiB": 1, "MB": 1_000_000 / 1024, "MiB": 1024,
+              "GB": 1_000_000_000 / 1024, "GiB": 1024 * 1024}
+RATE_UNITS = ("messages/second", "records/second", "events/second", "transactions/second",
+              "requests/second", "invocations/second", "publishes/second")
+COUNT_UNITS = ("messages", "records", "events", "targets", "subscribers", "subscriptions", "attempts",
+               "shards", "brokers", "consumers", "entries", "attributes", "connections", "items",
+               "queues", "topics", "rules", "buses", "pipes", "flows", "statements", "groups",
+               "count")
+
+# Capability facts the engine reads, with their value kind. Other fact names are allowed
+# (they are shown in service cards and can be checked by lint) but must still carry a source.
+CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "model": ("enum", MODELS),
+    "data": ("list", DATA),
+    "completion": ("list", COMPLETION),
+    "delivery": ("list", DELIVERY),
+    "distribution": ("list", DISTRIBUTION),
+    "semantics": ("enum", SEMANTICS),
+    "ordering": ("enum", ORDERING),
+    "deduplication": ("bool", None),
+    "persistence": ("bool", None),
+    "replay": ("bool", None),
+    "filtering": ("bool", None),
+    "priority": ("bool", None),
+    "dead_letter": ("bool", None),
+    "fan_out": ("bool", None),
+    "long_polling": ("bool", None),
+    "schema_registry": ("bool", None),
+    "transformation": ("bool", None),
+    "encryption_at_rest": ("bool", None),
+    "orchestration": ("bool", None),
+    "schedule": ("bool", None),
+    "operations": ("enum", OPERATIONS),
+    "producers": ("list", PRODUCERS),
+    "consumers": ("list", CONSUMERS),
+    "protocols": ("list", PROTOCOLS),
+    "saas": ("list", None),
+    "scaling": ("text", None),
+    "pricing": ("text", None),
+    "available_to_new_customers": ("bool", None),
+    "retention.min": ("time", None),
+    "retention.default": ("time", None),
+    "retention.max": ("time", None),
+    "message_size.default": ("size", None),
+    "message_size.max": ("size", None),
+    "throughput.default": ("rate", None),
+    "throughput.max": ("rate", None),
+    "processing_time.max": ("time", None),
+    "delay.max": ("time", None),
+    "workflow.max_duration": ("time", None),
+    "storage.access": ("list", STORAGE_ACCESS),
+    "storage.primary": ("list", STORAGE_PRIMARY),
+    "storage.low_latency_local": ("bool", None),
+    "backup.min_frequency": ("time", None),
+    "backup.continuous": ("bool", None),
+    "backup.continuous_retention.max": ("time", None),
+    "backup.continuous_resources": ("list", BACKUP_RESOURCES),
+    "backup.retention.max": ("time", None),
+    "backup.cross_region": ("bool", None),
+    "backup.cross_account": ("bool", None),
+    "backup.immutable": ("bool", None),
+    "backup.resources": ("list", BACKUP_RESOURCES),
+}

@@ -1,0 +1,276 @@
+"""The requirements file (contract v1): pydantic models, loading with positions, and saving.
+
+Every key below ``name`` is optional, and an omitted answer means "no constraint".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from advisor.errors import InvalidInput, Location
+
+Data = Literal["messaging", "streaming"]
+Completion = Literal["async", "sync"]
+Delivery = Literal["push", "pull"]
+Distribution = Literal["p2p", "pubsub"]
+Ordering = Literal["none", "per-key", "global"]
+Producer = Literal["application", "aws-service", "saas", "iot-device", "on-premises", "schedule"]
+Consumer = Literal["application", "lambda", "container", "http", "email", "sms", "mobile-push",
+                   "s3", "redshift", "opensearch", "analytics", "saas", "workflow"]
+Managed = Literal["serverless", "managed", "any"]
+Workflow = Literal["none", "orchestration"]
+MigrationFrom = Literal["none", "rabbitmq", "activemq", "ibm-mq", "tibco-ems", "kafka", "mosquitto",
+                        "redis", "msmq", "nfs-server", "smb-server", "iscsi-san", "tape-library"]
+Protocol = Literal["amqp-0-9-1", "amqp-1.0", "mqtt", "stomp", "openwire", "jms", "kafka", "https",
+                   "websocket", "nfs", "smb", "iscsi", "iscsi-vtl"]
+CodeChanges = Literal["none", "minimal", "allowed"]
+Access = Literal["file", "block", "tape"]
+Primary = Literal["cloud", "on-premises"]
+Resource = Literal["ec2", "ebs", "rds", "aurora", "dynamodb", "efs", "fsx", "s3", "storage-gateway", "vmware"]
+
+NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _one_or_many(value: Any) -> Any:
+    if value is None:
+        return None
+    return value if isinstance(value, list) else [value]
+
+
+class Connection(_Section):
+    data: Data | None = None
+    completion: Completion | None = None
+    delivery: Delivery | None = None
+    distribution: Distribution | None = None
+
+
+class Constraints(_Section):
+    ordering: Ordering | None = None
+    deduplication: bool | None = None
+    peak_per_second: float | None = Field(default=None, ge=0)
+    message_kib: float | None = Field(default=None, gt=0)
+    retention_days: float | None = Field(default=None, ge=0)
+    replay: bool | None = None
+    processing_minutes: float | None = Field(default=None, ge=0)
+    delay_seconds: float | None = Field(default=None, ge=0)
+    filtering: bool | None = None
+    priority: bool | None = None
+    producers: list[Producer] | None = None
+    consumers: list[Consumer] | None = None
+    saas: list[str] | None = None
+    schedule: str | None = None
+    workflow: Workflow | None = None
+    workflow_minutes: float | None = Field(default=None, gt=0)
+    managed: Managed | None = None
+    # Optional key added by mqadvise (the contract allows new optional keys): quotas differ by Region.
+    region: str | None = None
+
+    _lists = field_validator("producers", "consumers", "saas", mode="before")(
+        classmethod(lambda cls, v: _one_or_many(v)))
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", v):
+            raise ValueError(f"expected an AWS Region code such as us-east-1, got {v!r}")
+        return v
+
+
+class Migration(_Section):
+    from_: list[MigrationFrom] | None = Field(default=None, alias="from")
+    protocols: list[Protocol] | None = None
+    code_changes: CodeChanges | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    _lists = field_validator("from_", "protocols", mode="before")(classmethod(lambda cls, v: _one_or_many(v)))
+
+    @property
+    def systems(self) -> list[str]:
+        return [s for s in (self.from_ or []) if s != "none"]
+
+
+class Storage(_Section):
+    access: list[Access] | None = None
+    primary: Primary | None = None
+    low_latency_local: bool | None = None
+
+    _lists = field_validator("access", mode="before")(classmethod(lambda cls, v: _one_or_many(v)))
+
+
+class Backup(_Section):
+    rpo_hours: float | None = Field(default=None, gt=0)
+    retention_days: float | None = Field(default=None, gt=0)
+    cross_region: bool | None = None
+    cross_account: bool | None = None
+    immutable: bool | None = None
+    resources: list[Resource] | None = None
+
+    _lists = field_validator("resources", mode="before")(classmethod(lambda cls, v: _one_or_many(v)))
+
+
+class Requirements(_Section):
+    version: Literal[1] = 1
+    name: str
+    title: str | None = None
+    context: str | None = None
+    connection: Connection = Field(default_factory=Connection)
+    constraints: Constraints = Field(default_factory=Constraints)
+    migration: Migration = Field(default_factory=Migration)
+    storage: Storage | None = None
+    backup: Backup | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not NAME_RE.match(v):
+            raise ValueError("must be a lowercase slug of a-z, 0-9 and '-', at most 48 characters, "
+                             "starting and ending with a letter or digit")
+        return v
+
+    def to_data(self) -> dict[str, Any]:
+        """The requirements as the file format writes them (aliases, no empty answers)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True,
+                               exclude_defaults=False)
+
+    @property
+    def has_messaging(self) -> bool:
+        c, k = self.connection, self.constraints
+        m = self.migration
+        messaging_systems = [s for s in m.systems if s not in STORAGE_SYSTEMS]
+        return bool(c.model_dump(exclude_none=True) or k.model_dump(exclude_none=True) or messaging_systems
+                    or [p for p in (m.protocols or []) if p not in STORAGE_PROTOCOLS])
+
+    @property
+    def has_storage(self) -> bool:
+        return self.storage is not None or any(s in STORAGE_SYSTEMS for s in self.migration.systems)
+
+    @property
+    def has_backup(self) -> bool:
+        return self.backup is not None
+
+
+STORAGE_SYSTEMS = ("nfs-server", "smb-server", "iscsi-san", "tape-library")
+STORAGE_PROTOCOLS = ("nfs", "smb", "iscsi", "iscsi-vtl")
+
+
+def known_paths() -> set[str]:
+    """Every dotted key of the requirements file (used to check the interview's questions)."""
+    out: set[str] = set()
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            path = f"{prefix}{key}"
+            out.add(path)
+            ann = field.annotation
+            for cand in (ann, *get_args(ann)):
+                if isinstance(cand, type) and issubclass(cand, BaseModel):
+                    walk(cand, path + ".")
+    walk(Requirements, "")
+    return out
+
+
+def allowed_values(path: tuple[str, ...]) -> list[str]:
+    """Valid keys or values at a location, for 'did you mean' hints."""
+    model: Any = Requirements
+    for part in path:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            break
+        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+        if field is None:
+            return [f.alias or n for n, f in model.model_fields.items()]
+        model = field.annotation
+        inner = [a for a in get_args(model) if a is not type(None)]
+        if inner and not (isinstance(model, type) and issubclass(model, BaseModel)):
+            model = inner[0]
+    return _literals(model)
+
+
+def _literals(tp: Any) -> list[str]:
+    if get_origin(tp) is Literal:
+        return [str(a) for a in get_args(tp)]
+    out: list[str] = []
+    for arg in get_args(tp):
+        out += _literals(arg)
+    return out
+
+
+def parse_requirements(data: Any, doc: Any | None = None, name: str = "<requirements>") -> Requirements:
+    """Validate plain data as requirements; errors name file, line, key and the nearest valid value."""
+    from advisor.yamlio import Document
+
+    doc = doc or Document(data, name)
+    if not isinstance(data, dict):
+        raise InvalidInput("expected a mapping of requirements (version, name, connection, ...)",
+                           location=Location(doc.name, 1))
+    try:
+        return Requirements.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, doc) from None
+
+
+def _explain(exc: ValidationError, doc: Any) -> InvalidInput:
+    from advisor.yamlio import to_plain
+
+    errors = exc.errors()
+    err = errors[0]
+    loc = tuple(p for p in err["loc"])
+    if err["type"] == "literal_error" and isinstance(loc[-1], int):
+        loc_key = loc[:-1]
+    else:
+        loc_key = loc
+    key_path = tuple(p for p in loc_key if isinstance(p, str))
+    location = doc.locate(loc)
+    got = err.get("input")
+    hint = None
+    if err["type"] == "extra_forbidden":
+        options = allowed_values(key_path[:-1])
+        near = difflib.get_close_matches(str(key_path[-1]), options, n=1, cutoff=0.5)
+        message = f"unknown key {key_path[-1]!r}; expected one of: {', '.join(options)}"
+        if near:
+            hint = f"did you mean {near[0]!r}?"
+    elif err["type"] in ("literal_error", "enum"):
+        options = allowed_values(key_path)
+        near = difflib.get_close_matches(str(got), options, n=1, cutoff=0.4)
+        message = f"{to_plain(got)!r} is not valid; expected one of: {', '.join(options)}"
+        if near:
+            hint = f"did you mean {near[0]!r}?"
+    elif err["type"] == "missing":
+        message = "required key is missing"
+    else:
+        message = f"{err['msg'].removeprefix('Value error, ')} (got {to_plain(got)!r})"
+    more = len(errors) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return InvalidInput(message, location=location, hint=hint)
+
+
+def load_requirements(path: str) -> Requirements:
+    from advisor.yamlio import load_file
+
+    doc = load_file(path, max_bytes=1024 * 1024)
+    from advisor.yamlio import to_plain
+
+    return parse_requirements(to_plain(doc.data), doc, doc.name)
+
+
+def dump_requirements(req: Requirements) -> str:
+    """YAML text of the requirements, in the contract's key order."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False
+    buf = io.StringIO()
+    yaml.dump(req.to_data(), buf)
+    return buf.getvalue()

@@ -1,0 +1,174 @@
+"""Safe, bounded YAML loading that keeps line and column of every key.
+
+User files are read with ruamel.yaml's round-trip loader (no arbitrary objects, positions kept).
+Bounds: the file size, and the number of nodes reachable after alias expansion, so that an
+alias bomb ("billion laughs") is reported instead of exhausting memory when the data is walked.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import InvalidInput, Location
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 2_000_000
+MAX_ALIASES = 1_000
+
+
+@dataclass
+class Document:
+    """A loaded YAML document and where it came from."""
+
+    data: Any
+    name: str
+
+    def locate(self, path: tuple[Any, ...] | list[Any]) -> Location:
+        """Return the position of the deepest key of ``path`` that exists in the document."""
+        node = self.data
+        line = column = None
+        shown: list[str] = []
+        for part in path:
+            pos = _position_of(node, part)
+            if pos is None:
+                break
+            line, column = pos
+            shown.append(str(part))
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                break
+        key = ".".join(str(p) for p in path) if path else None
+        return Location(self.name, line, column, key)
+
+
+def _position_of(node: Any, part: Any) -> tuple[int, int] | None:
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if isinstance(part, int):
+            line, col = lc.item(part)
+        else:
+            line, col = lc.key(part)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+    return line + 1, col + 1
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> str:
+    """Read a user's text file (``-`` is standard input) with a size bound and a clear error."""
+    name = str(path)
+    if name == "-":
+        import sys
+
+        text = sys.stdin.read(max_bytes + 1)
+    else:
+        p = Path(path)
+        try:
+            size = p.stat().st_size
+        except FileNotFoundError:
+            raise InvalidInput("file not found", location=Location(name)) from None
+        except OSError as exc:
+            raise InvalidInput(f"cannot read file: {exc.strerror}", location=Location(name)) from None
+        if p.is_dir():
+            raise InvalidInput("is a directory, expected a YAML file", location=Location(name))
+        if size > max_bytes:
+            raise InvalidInput(
+                f"file is {size} bytes; the limit is {max_bytes} bytes", location=Location(name)
+            )
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(f"not UTF-8 text ({exc.reason})", location=Location(name)) from None
+        except OSError as exc:
+            raise InvalidInput(f"cannot read file: {exc.strerror}", location=Location(name)) from None
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise InvalidInput(f"input is larger than {max_bytes} bytes", location=Location(name))
+    return text
+
+
+def load_text(text: str, name: str, *, max_nodes: int = MAX_NODES) -> Document:
+    """Parse YAML text; raise InvalidInput with file:line:column on any syntax problem."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if text.count("*") and _alias_count(text) > MAX_ALIASES:
+        raise InvalidInput(f"more than {MAX_ALIASES} YAML aliases; refusing to expand", location=Location(name))
+    try:
+        data = _yaml().load(io.StringIO(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InvalidInput(f"invalid YAML: {problem}", location=loc) from None
+    except YAMLError as exc:
+        raise InvalidInput(f"invalid YAML: {exc}", location=Location(name)) from None
+    _check_expansion(data, name, max_nodes)
+    return Document(data, name)
+
+
+def load_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Document:
+    return load_text(read_text(path, max_bytes=max_bytes), str(path))
+
+
+def _alias_count(text: str) -> int:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import AliasEvent
+
+    try:
+        return sum(1 for ev in YAML(typ="rt", pure=True).parse(io.StringIO(text)) if isinstance(ev, AliasEvent))
+    except Exception:  # syntax errors are reported by the real load with their position
+        return 0
+
+
+def _check_expansion(data: Any, name: str, max_nodes: int) -> None:
+    """Walk the loaded data as a consumer would, counting nodes, so shared aliases cannot explode."""
+    budget = max_nodes
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise InvalidInput(
+                f"document expands to more than {max_nodes} nodes (nested aliases?); refusing to load",
+                location=Location(name),
+            )
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def to_plain(node: Any) -> Any:
+    """Convert ruamel containers and scalars into plain Python (dict, list, str, int, float, bool, date)."""
+    import datetime
+
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, (int, float, bool)) else k: to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, datetime.datetime):
+        return node
+    if isinstance(node, datetime.date):
+        return datetime.date(node.year, node.month, node.day)
+    if isinstance(node, str):
+        return str(node)
+    return node
