@@ -191,7 +191,55 @@ def compile_and_check(sources: list[SourceFile]):
 
         paths = known_paths()
         for i, q in enumerate(questions):
-            if q is not None and q.key not in paths:
+            if q is not None and not q.key.startswith("_") and q.key not in paths:
                 findings.append(Finding(q_doc.locate(("questions", i, "key")),
                                         f"question {q.id}: {q.key!r} is not a requirements key"))
     return findings, kb
+
+
+def check_service_file(path: str) -> list[Finding]:
+    """Validate one service file on its own: schema, units, sources, required capability facts.
+
+    Used while authoring (`python -m advisor.knowledge.checks knowledge/services/sns.yaml`).
+    """
+    from pathlib import Path
+
+    from advisor.knowledge.base import Option
+    from advisor.knowledge.schema import Service
+
+    rel = "services/" + Path(path).name
+    try:
+        doc = load_text(Path(path).read_text(encoding="utf-8"), rel)
+    except InvalidInput as exc:
+        return [Finding(exc.location or Location(rel), exc.message)]
+    try:
+        svc = Service.model_validate(to_plain(doc.data))
+    except ValidationError as exc:
+        return _pydantic_findings(doc, exc)
+    out: list[Finding] = []
+    options = [Option(svc.id, v) for v in svc.variants] or [Option(svc.id, None)]
+    for opt in options:
+        facts = dict(svc.facts)
+        if opt.variant:
+            facts.update(svc.variants[opt.variant].facts)
+        model = facts.get("model")
+        need = list(REQUIRED_ALL)
+        if model is not None:
+            need += REQUIRED_BY_MODEL[concern_of_model(model.value)]
+        for name in need:
+            if name not in facts:
+                where = doc.locate(("variants", opt.variant) if opt.variant else ("facts",))
+                out.append(Finding(where, f"{opt.id} has no fact {name!r}"))
+    if not svc.exam_traps:
+        out.append(Finding(doc.locate(("id",)), "no exam_traps listed", "warning"))
+    return out
+
+
+if __name__ == "__main__":  # pragma: no cover - an authoring aid
+    import sys
+
+    problems = [f for p in sys.argv[1:] for f in check_service_file(p)]
+    for f in problems:
+        print(f)
+    print(f"{len(problems)} finding(s)")
+    raise SystemExit(1 if any(f.severity == "error" for f in problems) else 0)

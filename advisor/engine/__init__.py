@@ -1,0 +1,1 @@
+"""The decision engine: walk the knowledge graph, check hard requirements, rank the rest."""
