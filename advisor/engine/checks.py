@@ -48,17 +48,33 @@ class Context:
         return list(self.req.constraints.consumers or [])
 
     def taps(self, design: Design) -> dict[str, Option]:
-        """Which node delivers to each wanted consumer kind (the last node on the path that can)."""
+        """Which node delivers to each wanted consumer kind.
+
+        The last node on the path that can, preferring one that delivers the way the user asked
+        (push or pull), so that a stream's readers and its archive can hang off different nodes.
+        """
         out: dict[str, Option] = {}
         for kind in self.consumers_wanted():
-            for opt in reversed(design.path):
-                if kind in (self.val(opt, "consumers") or []):
-                    out[kind] = opt
-                    break
+            able = [o for o in reversed(design.path) if kind in (self.val(o, "consumers") or [])]
+            if not able:
+                continue
+            fitting = [o for o in able if self.delivers_as_asked(o, kind)]
+            out[kind] = (fitting or able)[0]
         return out
 
-    def delivery_nodes(self, design: Design) -> list[Option]:
+    def delivers_as_asked(self, opt: Option, kind: str) -> bool:
+        wanted = self.req.connection.delivery
+        if wanted is None or wanted in (self.val(opt, "delivery") or []):
+            return True
+        return wanted == "push" and kind == "lambda" and bool(self.val(opt, "lambda_event_source_mapping"))
+
+    def delivery_nodes(self, design: Design, *, active_only: bool = False) -> list[Option]:
+        """The nodes that hand messages to the wanted consumers (sinks such as S3 left out if asked)."""
+        from advisor.knowledge.vocabulary import SINK_CONSUMERS
+
         taps = self.taps(design)
+        if active_only:
+            taps = {k: o for k, o in taps.items() if k not in SINK_CONSUMERS} or taps
         return sorted(set(taps.values()), key=design.path.index) if taps else [design.path[-1]]
 
 
@@ -101,7 +117,7 @@ def check_delivery(ctx: Context, design: Design) -> Outcome | None:
     if wanted is None:
         return None
     key = "connection.delivery"
-    for opt in ctx.delivery_nodes(design):
+    for opt in ctx.delivery_nodes(design, active_only=True):
         ref = ctx.ref(opt, "delivery")
         modes = ref.fact.value if ref else []
         if wanted in modes:
@@ -111,7 +127,7 @@ def check_delivery(ctx: Context, design: Design) -> Outcome | None:
             return _passed(f"Lambda's event source mapping polls {ctx.name(opt)} and invokes the function "
                            "as messages arrive", esm, key)
         return _failed(f"{ctx.name(opt)} delivers by {', '.join(modes)}, not {wanted}", ref, key)
-    opt = ctx.delivery_nodes(design)[0]
+    opt = ctx.delivery_nodes(design, active_only=True)[0]
     return _passed(f"{ctx.name(opt)} delivers by {wanted}", ctx.ref(opt, "delivery"), key)
 
 

@@ -30,6 +30,8 @@ NAMED_PATTERN = 3.0
 KEEPS_CLIENTS = 15.0
 CLOUD_NATIVE_REWRITE = 5.0
 OPT_IN = -2.0
+OFF_PURPOSE = -15.0
+HEADROOM_MAX = 3.0
 
 
 def concern_of(kb: KnowledgeBase, opt: Option) -> str:
@@ -140,7 +142,7 @@ def score(ctx: Context, ev: Evaluation) -> None:
             keeps = True
             adj.append((KEEPS_CLIENTS, "existing clients keep working without code changes"))
     for opt in path:
-        if ctx.val(opt, "operations") == "managed" and not keeps and ev.design.concern == "messaging":
+        if ctx.val(opt, "operations") == "managed" and ev.design.concern == "messaging":
             adj.append((OPERATED, f"{ctx.name(opt)} has brokers or clusters to size, patch and scale"))
         if (req.constraints.ordering in (None, "none") and not req.constraints.deduplication
                 and ctx.val(opt, "ordering") in ("per-key", "global") and ctx.val(opt, "model") in ("queue", "topic")
@@ -150,9 +152,35 @@ def score(ctx: Context, ev: Evaluation) -> None:
             adj.append((UNASKED_WORKFLOW, f"{ctx.name(opt)} adds a workflow engine that was not asked for"))
     opt_ins = [w for w in ev.watch if w.fact and w.fact.endswith(".default")]
     if opt_ins:
-        adj.append((OPT_IN * len(opt_ins), "needs an opt-in above a default limit"))
+        adj.append((OPT_IN * len(opt_ins), "needs a setting raised above its default"))
+    primary = ctx.val(path[0], "primary_producers")
+    producers = req.constraints.producers or ["application"]
+    if primary and not set(primary) & set(producers):
+        adj.append((OFF_PURPOSE, f"{ctx.name(path[0])} is built for {', '.join(primary)} producers"))
+    headroom = _headroom(ctx, path)
+    if headroom is not None:
+        adj.append((headroom[0], headroom[1]))
     ev.adjustments = adj
     ev.score = 100.0 + sum(d for d, _ in adj)
+
+
+def _headroom(ctx: Context, path) -> tuple[float, str] | None:
+    """A small bonus for room under the tightest published throughput quota (log10 of quota/peak)."""
+    import math
+
+    peak = ctx.req.constraints.peak_per_second
+    if not peak:
+        return None
+    ceilings = [(ref.fact.numeric(ctx.region), opt) for opt in path
+                if (ref := ctx.ref(opt, "throughput.max")) is not None and ref.fact.numeric(ctx.region)]
+    if not ceilings:
+        return None
+    cap, opt = min(ceilings, key=lambda c: c[0])
+    if cap == float("inf"):
+        return HEADROOM_MAX, "no throughput ceiling"
+    ratio = cap / peak
+    bonus = round(min(HEADROOM_MAX, max(0.0, math.log10(ratio))), 1)
+    return bonus, f"peak is 1/{ratio:,.0f} of {ctx.name(opt)}'s quota, the tightest here"
 
 
 def _rank_key(ev: Evaluation):

@@ -41,6 +41,9 @@ CONSUMERS = (
     "application", "lambda", "container", "http", "email", "sms", "mobile-push",
     "s3", "redshift", "opensearch", "analytics", "saas", "workflow",
 )
+# Consumers that are destinations: data is delivered into them, they never fetch, so push/pull
+# describes how the *other* consumers receive.
+SINK_CONSUMERS = ("s3", "redshift", "opensearch", "email", "sms", "mobile-push", "saas")
 MIGRATION_SOURCES = (
     "none", "rabbitmq", "activemq", "ibm-mq", "tibco-ems", "kafka", "mosquitto",
     "redis", "msmq", "nfs-server", "smb-server", "iscsi-san", "tape-library",
@@ -107,6 +110,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "consumers": ("list", CONSUMERS),
     "protocols": ("list", PROTOCOLS),
     "saas": ("list", None),
+    "primary_producers": ("list", PRODUCERS),
     "scaling": ("text", None),
     "pricing": ("text", None),
     "available_to_new_customers": ("bool", None),
