@@ -31,3 +31,21 @@ def check(
                        f"{summary['patterns']} patterns, {summary['questions']} questions; as of {summary['as_of']}")
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)
+
+
+@app.command("docs")
+def docs(out: Path = typer.Option(Path("docs"), "--out", help="The docs folder to write into."),
+         check: bool = typer.Option(False, "--check", help="Only report stale pages; exit 1 if any.")) -> None:
+    """Generate docs/services/*.md from the knowledge (one page per service)."""
+    from advisor import api
+    from advisor.cli.console import print_data
+    from advisor.docsgen import stale_pages, write_pages
+
+    kb = api.knowledge()
+    if check:
+        stale = stale_pages(kb, out)
+        for rel in stale:
+            print_data(f"stale: {out / rel}")
+        raise typer.Exit(1 if stale else 0)
+    for path in write_pages(kb, out):
+        print_data(f"wrote {path}")

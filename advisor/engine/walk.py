@@ -88,7 +88,12 @@ def evaluate(ctx: Context, design: Design) -> Evaluation:
         if outcome is None or outcome.reason.requirement in ctx.ignore:
             continue
         if outcome.ok:
-            ev.satisfied.append(outcome.reason)
+            if outcome.reason.source:
+                ev.satisfied.append(outcome.reason)
+            else:  # a pass with no sourced fact behind it is not a reason; say so plainly instead
+                r = outcome.reason
+                ev.watch.append(Reason(f"{r.text} — no sourced figure in the knowledge; check the service quotas",
+                                       None, None, r.requirement))
             ev.watch.extend(outcome.watch)
         else:
             ev.failures.append(outcome.reason)
