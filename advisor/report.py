@@ -6,7 +6,11 @@ import io
 import json
 from typing import Any
 
-from advisor.engine.result import Exclusion, Reason, Result
+from advisor.engine.result import Result
+from advisor.wording import cite as _cite
+from advisor.wording import excluded_name as _excluded_name
+from advisor.wording import services_line as _services
+from advisor.wording import why_lower as _why_lower
 
 
 def as_json(result: Result) -> dict[str, Any]:
@@ -26,18 +30,6 @@ def as_yaml_text(result: Result) -> str:
     buf = io.StringIO()
     yaml.dump(as_json(result), buf)
     return buf.getvalue()
-
-
-def _cite(r: Reason) -> str:
-    if r.fact and r.source:
-        return f" ([{r.fact}]({r.source}))"
-    if r.source:
-        return f" ({r.source})"
-    return ""
-
-
-def _services(kb, ev) -> str:
-    return " → ".join(kb.display_name(o) for o in ev.design.path)
 
 
 def _title(kb, ev) -> str:
@@ -79,21 +71,6 @@ def as_markdown(result: Result, kb) -> str:
     lines += ["", f"_Knowledge as of {result.knowledge_as_of}. Pick by requirements, not by the number of ✓ marks._",
               ""]
     return "\n".join(lines)
-
-
-def _excluded_name(kb, ex: Exclusion) -> str:
-    from advisor.knowledge.base import Option
-
-    return kb.display_name(Option(ex.id, ex.variant))
-
-
-def _why_lower(rec, alt) -> str:
-    """The score adjustments the alternative has that the recommendation does not."""
-    rec_texts = {t for _, t in rec.adjustments}
-    worse = [f"{d:+g} {t}" for d, t in alt.adjustments if t not in rec_texts and d < 0]
-    better = [f"{d:+g} {t}" for d, t in rec.adjustments if d > 0 and t not in {t2 for _, t2 in alt.adjustments}]
-    parts = worse + [f"lacks: {b}" for b in better]
-    return "; ".join(parts) or "equal score; ordered by simplicity and name"
 
 
 def why_not(result: Result, kb, service: str) -> list[str]:

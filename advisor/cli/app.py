@@ -38,7 +38,9 @@ def root(
 ) -> None:
     """Bare `mqadvise` starts the interview (the same as `mqadvise advise`)."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(advise_cmd.advise)
+        # A plain function gets no option defaults from ctx.invoke (they would be typer OptionInfo objects).
+        ctx.invoke(advise_cmd.advise, answers=None, output_format=advise_cmd.Format.text, explain=False,
+                   why_not=None, save=None, force=False)
 
 
 advise_cmd.register(app)
