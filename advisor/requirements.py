@@ -191,6 +191,8 @@ def allowed_values(path: tuple[str, ...]) -> list[str]:
         inner = [a for a in get_args(model) if a is not type(None)]
         if inner and not (isinstance(model, type) and issubclass(model, BaseModel)):
             model = inner[0]
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or n for n, f in model.model_fields.items()]
     return _literals(model)
 
 

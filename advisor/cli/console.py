@@ -17,14 +17,14 @@ from advisor.errors import MqadviseError
 def out():
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, emoji=False)
 
 
 @cache
 def err():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 
 def print_data(text: str) -> None:

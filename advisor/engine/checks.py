@@ -346,7 +346,7 @@ def check_processing(ctx: Context, design: Design) -> Outcome | None:
         fact = ep.facts.get("processing_time.max") if ep else None
         if fact is not None and need > (units.seconds(fact) or float("inf")):
             ref = FactRef(f"consumer:{kind}.processing_time.max", fact)
-            return _failed(f"a {ep.name} consumer runs at most {units.figure(fact)} per invocation; "
+            return _failed(f"{ep.name} consumers run at most {units.figure(fact)} per invocation; "
                            f"{units.number(minutes)} minutes per message were asked", ref, key)
     for opt in ctx.delivery_nodes(design):
         ref = ctx.ref(opt, "processing_time.max")
