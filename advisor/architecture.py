@@ -23,6 +23,8 @@ class Expectations(BaseModel):
     message_kib: float | None = Field(default=None, gt=0)
     ordering: Literal["none", "per-key", "global"] | None = None
     region: str | None = None
+    replay_hours: float | None = Field(default=None, gt=0, description="how far back consumers must re-read (lint)")
+    processing_seconds: float | None = Field(default=None, gt=0, description="how long one unit of work runs (lint)")
 
 
 class Component(BaseModel):
@@ -69,6 +71,7 @@ class Architecture(BaseModel):
     kind: Literal["architecture"] = "architecture"
     name: str
     data_classification: Literal["public", "internal", "confidential"] | None = None
+    environment: str | None = Field(default=None, description="production (default), staging, test, development")
     expectations: Expectations | None = None
     components: dict[str, Component] = Field(default_factory=dict)
     channels: dict[str, Channel] = Field(default_factory=dict)

@@ -245,13 +245,13 @@ def to_github(findings: Sequence[Finding], *, tool: str = "lint") -> str:
 
 def to_junit(findings: Sequence[Finding], *, tool: str = "lint") -> str:
     """JUnit XML: one failing test case per finding; one passing case when there is none."""
-    from xml.sax.saxutils import quoteattr, escape
+    from xml.sax.saxutils import escape, quoteattr
 
     ordered = sort_findings(findings)
     failures = sum(1 for f in ordered if f.severity != "note")
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f"<testsuites><testsuite name={quoteattr(tool)} tests={quoteattr(str(max(1, len(ordered))))} "
-           f"failures={quoteattr(str(failures))}>"]
+    head = (f"<testsuites><testsuite name={quoteattr(tool)} tests={quoteattr(str(max(1, len(ordered))))} "
+            f"failures={quoteattr(str(failures))}>")
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', head]
     if not ordered:
         out.append(f"<testcase classname={quoteattr(tool)} name=\"no problems\"/>")
     for f in ordered:

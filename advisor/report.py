@@ -78,11 +78,13 @@ def why_not(result: Result, kb, service: str) -> list[str]:
     from advisor.knowledge.base import Option
 
     target = Option.parse(service)
-    if target.service not in kb.services:
+    svc = kb.services.get(target.service)
+    if svc is None or (target.variant and target.variant not in svc.variants):
         from advisor.errors import NotFound
         import difflib
 
-        near = difflib.get_close_matches(target.service, list(kb.services), n=1)
+        ids = list(kb.services) + [o.id for o in kb.options if o.variant]
+        near = difflib.get_close_matches(service if svc else target.service, ids, n=1)
         raise NotFound(f"unknown service {service!r}", hint=f"did you mean {near[0]!r}?" if near else
                        f"one of: {', '.join(kb.services)}")
     lines: list[str] = []

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Literal, get_args, get_origin
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -189,7 +190,7 @@ def allowed_values(path: tuple[str, ...]) -> list[str]:
             return [f.alias or n for n, f in model.model_fields.items()]
         model = field.annotation
         inner = [a for a in get_args(model) if a is not type(None)]
-        if inner and not (isinstance(model, type) and issubclass(model, BaseModel)):
+        if inner and get_origin(model) in (Union, UnionType):  # X | None -> X; Literal[1] stays as it is
             model = inner[0]
     if isinstance(model, type) and issubclass(model, BaseModel):
         return [f.alias or n for n, f in model.model_fields.items()]
@@ -211,8 +212,9 @@ def parse_requirements(data: Any, doc: Any | None = None, name: str = "<requirem
 
     doc = doc or Document(data, name)
     if not isinstance(data, dict):
+        where = doc.locate(())
         raise InvalidInput("expected a mapping of requirements (version, name, connection, ...)",
-                           location=Location(doc.name, 1))
+                           location=where if where.line else Location(doc.name, 1, 1))
     try:
         return Requirements.model_validate(data)
     except ValidationError as exc:

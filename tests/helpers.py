@@ -82,25 +82,29 @@ class Terminal:
     def line(self, text: str = "") -> None:
         self.send(text + "\r")
 
-    def wait(self, timeout: float = 30) -> int:
-        """Read everything until the child exits; return its exit code (negative: killed by a signal)."""
+    def wait(self, timeout: float = 30) -> int | None:
+        """Read everything until the child exits; return its exit code (None if it is still running)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self._read(0.2):
-                break
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
+        while self.status is None and time.monotonic() < deadline:
+            open_ = self._read(0.2)
+            pid, status = os.waitpid(self.pid, 0 if not open_ else os.WNOHANG)
             if pid:
                 self.status = os.waitstatus_to_exitcode(status)
-                while self._read(0.1) and select.select([self.fd], [], [], 0)[0]:
-                    pass
-                break
-        if self.status is None:
-            try:
-                _, status = os.waitpid(self.pid, 0 if time.monotonic() < deadline else os.WNOHANG)
-                self.status = os.waitstatus_to_exitcode(status) if _ else None
-            except ChildProcessError:
-                pass
         return self.status
+
+    def decline_until_exit(self, timeout: float = 30) -> int | None:
+        """Answer "n" to every yes/no question until the program exits; return its exit code."""
+        rx = re.compile(r"\[y/n\][^\n]*: ?$")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = rx.search(self.output, self._seen)
+            if m:
+                self._seen = m.end()
+                self.line("n")
+                continue
+            if not self._read(0.2):
+                return self.wait(max(1.0, deadline - time.monotonic()))
+        return self.wait(1)
 
     def close(self) -> None:
         import signal

@@ -17,8 +17,7 @@ class Format(str, Enum):
 
 
 def advise(
-    answers: Path = typer.Option(None, "--answers", "-a", help="A requirements file (contract v1); no questions asked.",
-                                 dir_okay=False),
+    answers: Path = typer.Option(None, "--answers", "-a", help="A requirements file (contract v1); no questions asked."),
     output_format: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     explain: bool = typer.Option(False, "--explain", help="Print the whole decision trace."),
     why_not: str = typer.Option(None, "--why-not", metavar="ID",
@@ -50,6 +49,10 @@ def advise(
         from advisor.cli.interview_ui import offer_save
 
         offer_save(req)
+    if answers is None and sys.stdin.isatty() and result.ok:
+        from advisor.cli.adr import offer_adr
+
+        offer_adr(result, kb, requirements_file=str(save) if save is not None else None)
     if not result.ok:
         raise typer.Exit(3)
 

@@ -7,10 +7,14 @@ import sys
 import typer
 
 from advisor import __version__
+from advisor.cli import adr as adr_cmd
 from advisor.cli import advise as advise_cmd
 from advisor.cli import catalog as catalog_cmd
 from advisor.cli import knowledge as knowledge_cmd
+from advisor.cli import lint as lint_cmd
+from advisor.cli import rules as rules_cmd
 from advisor.cli import schema as schema_cmd
+from advisor.cli import study as study_cmd
 from advisor.errors import MqadviseError
 
 app = typer.Typer(
@@ -46,7 +50,11 @@ def root(
 advise_cmd.register(app)
 catalog_cmd.register(app)
 schema_cmd.register(app)
+lint_cmd.register(app)
+rules_cmd.register(app)
 app.add_typer(knowledge_cmd.app, name="knowledge")
+app.add_typer(study_cmd.app, name="study")
+app.add_typer(adr_cmd.app, name="adr")
 
 
 def main() -> None:

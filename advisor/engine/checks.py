@@ -78,6 +78,10 @@ class Context:
         return sorted(set(taps.values()), key=design.path.index) if taps else [design.path[-1]]
 
 
+def _names(ctx: Context, design: Design) -> str:
+    return " and ".join(ctx.name(o) for o in design.path)
+
+
 def _passed(text: str, ref: FactRef | None, key: str, watch: list[Reason] | None = None) -> Outcome:
     return Outcome(True, Reason.of(text, ref, key), watch or [])
 
@@ -170,8 +174,8 @@ def check_ordering(ctx: Context, design: Design) -> Outcome | None:
             watch.append(Reason.of(f"{ctx.name(opt)} keeps global order only with a single message group or "
                                    "key, which processes one message at a time", single, key))
             continue
-        scope = f" ({ref.fact.note})" if ref and ref.fact.note else ""
-        return _failed(f"{ctx.name(opt)} keeps {have} ordering{scope}; {wanted} ordering was asked for", ref, key)
+        kept = {"none": "no order guarantee", "per-key": "order per key only"}[have]
+        return _failed(f"{ctx.name(opt)} gives {kept}; {wanted} ordering was asked for", ref, key)
     ref = ctx.ref(design.path[-1], "ordering")
     return _passed(f"order is kept {wanted.replace('-', ' ')} through {' and '.join(ctx.name(o) for o in design.path)}",
                    ref, key, watch)
@@ -262,31 +266,29 @@ def check_retention(ctx: Context, design: Design) -> Outcome | None:
         return None
     key = "constraints.retention_days"
     need = days * 86400
-    best: tuple[float, Option, FactRef | None] | None = None
-    for opt in design.path:
-        persists = ctx.ref(opt, "persistence")
-        if not (persists and persists.fact.value):
-            continue
-        ref = ctx.ref(opt, "retention.max")
-        cap = units.seconds(ref.fact) if ref else float("inf")
-        if best is None or cap > best[0]:
-            best = (cap, opt, ref or persists)
-    if best is None:
-        ref = ctx.ref(design.path[0], "persistence")
-        return _failed(f"no part of this design keeps unconsumed messages ({ctx.name(design.path[0])} "
-                       "does not store them)", ref, key)
-    cap, opt, ref = best
+    # Each consumer's messages wait in the last store on the path before the node that delivers to it.
+    stores: list[tuple[Option, FactRef]] = []
+    for tap in ctx.delivery_nodes(design):
+        upto = design.path[: design.path.index(tap) + 1]
+        store = next((o for o in reversed(upto) if ctx.val(o, "persistence")), None)
+        if store is None:
+            ref = ctx.ref(tap, "persistence")
+            return _failed(f"nothing before {ctx.name(tap)} keeps unconsumed messages "
+                           f"({ctx.name(tap)} does not store them)", ref, key)
+        stores.append((store, ctx.ref(store, "retention.max") or ctx.ref(store, "persistence")))
+    store, ref = min(stores, key=lambda s: units.seconds(s[1].fact) if s[1].fact.unit else float("inf"))
+    cap = units.seconds(ref.fact) if ref.fact.unit else float("inf")
     if need > cap:
-        return _failed(f"{ctx.name(opt)} keeps data at most {units.figure(ref.fact)}; {units.number(days)} days "
+        return _failed(f"{ctx.name(store)} keeps data at most {units.figure(ref.fact)}; {units.number(days)} days "
                        "were asked for", ref, key)
     watch = []
-    default = ctx.ref(opt, "retention.default")
+    default = ctx.ref(store, "retention.default")
     if default and units.seconds(default.fact) is not None and need > units.seconds(default.fact):
-        watch.append(Reason.of(f"{ctx.name(opt)} keeps data {units.figure(default.fact)} by default; set the "
+        watch.append(Reason.of(f"{ctx.name(store)} keeps data {units.figure(default.fact)} by default; set the "
                                f"retention period to at least {units.number(days)} days", default, key))
     if ref.fact.unit is None:  # persistence without a published maximum
-        return _passed(f"{ctx.name(opt)} keeps unconsumed messages until they are consumed", ref, key, watch)
-    return _passed(f"{ctx.name(opt)} keeps unconsumed data up to {units.figure(ref.fact)}", ref, key, watch)
+        return _passed(f"{ctx.name(store)} keeps unconsumed messages until they are consumed", ref, key, watch)
+    return _passed(f"{ctx.name(store)} keeps unconsumed data up to {units.figure(ref.fact)}", ref, key, watch)
 
 
 def _any_node(ctx: Context, design: Design, fact: str, key: str, yes: str, no: str) -> Outcome:
@@ -332,7 +334,7 @@ def check_delay(ctx: Context, design: Design) -> Outcome | None:
     if refs:
         return _failed(f"the longest delay here is {units.figure(refs[0].fact)}; {units.number(delay)} s was asked",
                        refs[0], key)
-    return _failed(f"{' and '.join(ctx.name(o) for o in design.path)} cannot delay delivery", None, key)
+    return _failed(f"{_names(ctx, design)} cannot delay delivery", None, key)
 
 
 def check_processing(ctx: Context, design: Design) -> Outcome | None:
@@ -409,7 +411,8 @@ def check_saas(ctx: Context, design: Design) -> Outcome | None:
     if refs:
         missing = [s for s in wanted if s.lower() not in [h.lower() for h in refs[0].fact.value]]
         return _failed(f"no connector for {', '.join(missing)}", refs[0], key)
-    return _failed(f"{' and '.join(ctx.name(o) for o in design.path)} have no SaaS connectors", None, key)
+    return _failed(f"{_names(ctx, design)} cannot connect to SaaS applications",
+                   ctx.ref(design.path[0], "producers"), key)
 
 
 def check_schedule(ctx: Context, design: Design) -> Outcome | None:
@@ -437,7 +440,7 @@ def check_workflow(ctx: Context, design: Design) -> Outcome | None:
                 return _passed(f"{ctx.name(opt)} orchestrates steps with retries and branches, for runs up to "
                                f"{units.figure(dur.fact)}", dur, key)
         return _passed(f"{ctx.name(opt)} orchestrates multi-step processes with retries and branches", ref, key)
-    return _failed(f"{' and '.join(ctx.name(o) for o in design.path)} do not orchestrate multi-step workflows",
+    return _failed(f"{_names(ctx, design)} cannot orchestrate multi-step workflows",
                    ctx.ref(design.path[0], "orchestration"), key)
 
 
@@ -502,12 +505,12 @@ def check_migration(ctx: Context, design: Design) -> Outcome | None:
                 word = [k for k, v in CHANGE_RANK.items() if v == needed][0]
                 text = f"moving {system} to {ctx.name(entry)} needs {word} code changes; {m.code_changes} allowed"
             rel = edges[0] if edges else None
-            return Outcome(False, Reason(text, f"relation:{entry.service}<-{system}" if rel else None,
+            return Outcome(False, Reason(text, f"relation:{entry.id}<-{system}" if rel else None,
                                          rel.source if rel else None, key))
         reasons.append(fitting[0])
     rel = reasons[0]
     return Outcome(True, Reason(f"{ctx.name(entry)} replaces {', '.join(systems)} with {rel.code_changes} code "
-                                f"changes: {rel.summary}", f"relation:{entry.service}<-{systems[0]}", rel.source, key))
+                                f"changes: {rel.summary}", f"relation:{entry.id}<-{systems[0]}", rel.source, key))
 
 
 def _storage_systems() -> tuple[str, ...]:

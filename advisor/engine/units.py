@@ -42,7 +42,10 @@ def figure(fact: Fact, region: str | None = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
-        return f"{number(value)} {fact.unit}" if fact.unit else number(value)
+        if not fact.unit:
+            return number(value)
+        unit = fact.unit[:-1] if value == 1 and fact.unit in V.TIME_UNITS else fact.unit
+        return f"{number(value)} {unit}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) if value else "none"
     return str(value)

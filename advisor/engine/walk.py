@@ -188,8 +188,14 @@ def _headroom(ctx: Context, path) -> tuple[float, str] | None:
     return bonus, f"peak is 1/{ratio:,.0f} of {ctx.name(opt)}'s quota, the tightest here"
 
 
-def _rank_key(ev: Evaluation):
-    return (-ev.score, len(ev.design.path), ev.design.key)
+# Ties break towards the simpler model at the entry (a queue before a topic before a bus ...), then by id.
+SIMPLICITY = ("queue", "topic", "bus", "stream", "transfer", "workflow", "storage", "backup")
+
+
+def _rank_key(ev: Evaluation, kb: KnowledgeBase | None = None):
+    model = kb.value(ev.design.path[0], "model") if kb is not None else None
+    rank = SIMPLICITY.index(model) if model in SIMPLICITY else len(SIMPLICITY)
+    return (-ev.score, len(ev.design.path), rank, ev.design.key)
 
 
 def _concerns(req) -> list[str]:
@@ -226,7 +232,7 @@ def recommend(req, kb: KnowledgeBase) -> Result:
         passing = [e for e in evals if e.ok]
         for e in passing:
             score(ctx, e)
-        passing.sort(key=_rank_key)
+        passing.sort(key=lambda e: _rank_key(e, kb))
         trace.append(f"{concern}: walked {len(designs)} designs through the graph; {len(passing)} satisfy every "
                      "hard requirement")
         for e in evals:
@@ -245,7 +251,7 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     recommendation = best_per_concern[primary][0] if ok else None
     supplements = [best_per_concern[c][0] for c in concerns[1:]] if ok else []
     candidates = [e for c in concerns for e in best_per_concern[c]]
-    candidates.sort(key=lambda e: (concerns.index(e.design.concern),) + _rank_key(e))
+    candidates.sort(key=lambda e: (concerns.index(e.design.concern),) + _rank_key(e, kb))
     excluded = _exclusions(kb, ctx, concerns, all_evals, candidates)
     if recommendation is not None:
         trace.append(f"recommended: {recommendation.design.key} ({recommendation.pattern_id}), "
@@ -288,12 +294,12 @@ def _conflicts(kb, req, concern: str, evals: list[Evaluation]) -> list[str]:
     designs = [e.design for e in evals]
 
     def passes_without(ignored: frozenset[str]) -> Evaluation | None:
+        """The best-ranked design that would fit if these requirements were dropped."""
         ctx = Context(kb, req, ignored)
-        for d in designs:
-            ev = evaluate(ctx, d)
-            if ev.ok:
-                return ev
-        return None
+        fitting = [ev for ev in (evaluate(ctx, d) for d in designs) if ev.ok]
+        for ev in fitting:
+            score(ctx, ev)
+        return min(fitting, key=lambda e: _rank_key(e, kb)) if fitting else None
 
     for size in (1, 2):
         found = []
@@ -301,8 +307,9 @@ def _conflicts(kb, req, concern: str, evals: list[Evaluation]) -> list[str]:
             ev = passes_without(frozenset(combo))
             if ev is not None:
                 blocking = [r for r in evaluate(Context(kb, req), ev.design).failures if r.requirement in combo]
-                detail = "; ".join(f"{r.text} [{r.fact}]" for r in blocking)
-                found.append(f"{' + '.join(combo)} (without it, {ev.pattern_name} would fit: {detail})")
+                detail = "; ".join(r.text + (f" [{r.fact}]" if r.fact else "") for r in blocking)
+                which = "it" if size == 1 else "them"
+                found.append(f"{' + '.join(combo)} (without {which}, {ev.pattern_name} would fit: {detail})")
         if found:
             return found
     return [f"{k}" for k in keys]

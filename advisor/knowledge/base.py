@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.knowledge.schema import Endpoint, Fact, Pattern, Question, Relation, Service
+from advisor.knowledge.schema import Endpoint, Fact, Pattern, Question, Relation, Service, StudyItem
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class KnowledgeBase(BaseModel):
     endpoints: dict[str, Endpoint]
     patterns: list[Pattern]
     questions: list[Question]
+    study: list[StudyItem] = Field(default_factory=list)  # the authored study bank (knowledge/study/)
     digest: str = ""
     files: dict[str, str] = Field(default_factory=dict)  # logical name -> relative path, for messages
 

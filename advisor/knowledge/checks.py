@@ -18,7 +18,9 @@ from advisor.yamlio import Document, load_text, to_plain
 REQUIRED_ALL = ("model", "operations", "scaling", "pricing")
 REQUIRED_BY_MODEL = {
     "messaging": ("data", "completion", "delivery", "distribution", "semantics", "ordering",
-                  "producers", "consumers", "protocols", "persistence", "message_size.max"),
+                  "producers", "consumers", "protocols", "persistence", "message_size.max",
+                  "deduplication", "replay", "filtering", "priority", "dead_letter", "orchestration", "schedule",
+                  "fan_out", "transformation"),
     "storage": ("storage.access", "storage.primary", "protocols"),
     "backup": ("backup.min_frequency", "backup.resources", "backup.cross_region", "backup.cross_account",
                "backup.immutable", "backup.continuous"),
@@ -35,11 +37,25 @@ def _pydantic_findings(doc: Document, exc: ValidationError, prefix: tuple = ()) 
         loc = prefix + tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown key"
+            msg = f"unknown key {loc[-1]!r}" if loc else "unknown key"
         elif err["type"] == "missing":
-            msg = "required key is missing"
+            msg = f"required key {loc[-1]!r} is missing" if loc else "required key is missing"
+        elif loc and loc[-1] == "facts" and ":" in msg:
+            # check_capability names the fact ("delivery: ..."); point at that fact's value, not at `facts:`
+            fact = msg.split(":", 1)[0]
+            if _position_known(doc, loc + (fact,)):
+                loc = loc + (fact, "value")
         out.append(Finding(doc.locate(loc), msg))
     return out
+
+
+def _position_known(doc: Document, path: tuple) -> bool:
+    node = doc.data
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 def compile_and_check(sources: list[SourceFile]):
@@ -147,6 +163,8 @@ def compile_and_check(sources: list[SourceFile]):
         if system != "none" and system not in migrated:
             findings.append(Finding(Location("relations.yaml"), f"no migrates-from relation for {system!r}"))
 
+    study, study_at = _study_items(docs, findings, {q.id for q in questions if q is not None})
+
     kb = None
     if not [f for f in findings if f.severity == "error"]:
         kb = KnowledgeBase(
@@ -155,7 +173,13 @@ def compile_and_check(sources: list[SourceFile]):
             endpoints=endpoints,
             patterns=[p for p in patterns if p is not None],
             questions=[q for q in questions if q is not None],
+            study=study,
         )
+        # Study items cite facts that exist.
+        for item in study:
+            for fact_id in item.facts:
+                if fact_of(kb, fact_id) is None:
+                    findings.append(Finding(study_at[item.id], f"study item {item.id}: no fact {fact_id!r}"))
         # Required capability facts per option.
         for opt in kb.options:
             model = kb.value(opt, "model")
@@ -195,6 +219,71 @@ def compile_and_check(sources: list[SourceFile]):
                 findings.append(Finding(q_doc.locate(("questions", i, "key")),
                                         f"question {q.id}: {q.key!r} is not a requirements key"))
     return findings, kb
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _study_items(docs: dict[str, Document], findings: list[Finding], question_ids: set[str]):
+    """Validate knowledge/study/*.yaml: schema, answers, sources, known services and questions, no duplicates."""
+    from advisor.knowledge.schema import StudyItem
+
+    items: list[Any] = []
+    where: dict[str, Location] = {}
+    stems: dict[str, tuple[str, Location]] = {}
+    for rel, doc in docs.items():
+        if not rel.startswith("study/"):
+            continue
+        raw = doc.data.get("items") if isinstance(doc.data, dict) else None
+        if not isinstance(raw, list):
+            findings.append(Finding(Location(rel, 1), "expected a top-level 'items:' list"))
+            continue
+        for i, data in enumerate(raw):
+            try:
+                item = StudyItem.model_validate(to_plain(data))
+            except ValidationError as exc:
+                findings.extend(_pydantic_findings(doc, exc, ("items", i)))
+                continue
+            here = doc.locate(("items", i, "id"))
+            if item.origin != "authored":
+                findings.append(Finding(doc.locate(("items", i, "origin")), "only generated items are 'generated'"))
+            if item.id.startswith("gen:"):
+                findings.append(Finding(here, f"item id {item.id!r}: the 'gen:' prefix is kept for generated items"))
+            if item.id in where:
+                findings.append(Finding(here, f"duplicate study item id {item.id!r} (first at {where[item.id]})"))
+                continue
+            stem = _norm(item.stem)
+            if stem in stems:
+                first_id, first_at = stems[stem]
+                findings.append(Finding(doc.locate(("items", i, "stem")),
+                                        f"study item {item.id}: same stem as {first_id} ({first_at})"))
+            stems.setdefault(stem, (item.id, here))
+            for sid in item.services:
+                if sid not in V.SERVICE_IDS:
+                    findings.append(Finding(doc.locate(("items", i, "services")),
+                                            f"study item {item.id}: unknown service {sid!r}"))
+            for qid in item.questions:
+                if qid not in question_ids:
+                    findings.append(Finding(doc.locate(("items", i, "questions")),
+                                            f"study item {item.id}: no interview question {qid!r}"))
+            where[item.id] = here
+            items.append(item)
+    return items, where
+
+
+def fact_of(kb: Any, fact_id: str):
+    """The fact a dotted id names (``sqs.fifo.retention.max``, ``sns.delivery_retries``), or None."""
+    from advisor.knowledge.base import Option
+
+    sid, _, rest = fact_id.partition(".")
+    svc = kb.services.get(sid)
+    if svc is None or not rest:
+        return None
+    head, _, tail = rest.partition(".")
+    if head in svc.variants and tail:
+        return kb.fact(Option(sid, head), tail)
+    return kb.fact(Option(sid, None), rest) if rest in svc.facts else None
 
 
 def check_service_file(path: str) -> list[Finding]:

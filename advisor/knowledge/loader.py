@@ -15,7 +15,7 @@ from typing import Any
 
 from advisor.errors import KnowledgeError, Location
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SINGLE_FILES = ("relations.yaml", "endpoints.yaml", "patterns.yaml", "questions.yaml")
 
 
@@ -76,20 +76,30 @@ def _cache_dir() -> Path | None:
 _MEMO: dict[str, Any] = {}
 
 
-def load_knowledge(root: Any | None = None):
-    """The knowledge base, from the compiled cache when the files are unchanged."""
+def load_knowledge(root: Any | None = None, *, study: bool = False):
+    """The knowledge base, from the compiled cache when the files are unchanged.
+
+    The study bank (knowledge/study/) is validated with everything else but cached in a file of its
+    own and loaded only with ``study=True``, so that `advise` never parses it; otherwise ``kb.study``
+    is empty.
+    """
     from advisor.knowledge.base import KnowledgeBase
 
     sources = read_sources(root)
     digest = digest_of(sources)
-    if digest in _MEMO:
-        return _MEMO[digest]
+    key = f"{digest}+study" if study else digest
+    if key in _MEMO:
+        return _MEMO[key]
     cache = _cache_dir()
     cache_file = cache / f"knowledge-{digest}.json" if cache else None
-    if cache_file is not None and cache_file.is_file():
+    study_file = cache / f"study-{digest}.json" if cache else None
+    if cache_file is not None and cache_file.is_file() and (not study or study_file.is_file()):
         try:
-            kb = KnowledgeBase.model_validate_json(cache_file.read_bytes())
+            kb = _MEMO.get(digest) or KnowledgeBase.model_validate_json(cache_file.read_bytes())
             _MEMO[digest] = kb
+            if study:
+                kb = kb.model_copy(update={"study": _study_adapter().validate_json(study_file.read_bytes())})
+                _MEMO[key] = kb
             return kb
         except Exception:  # a corrupt or foreign cache file is only a cache miss
             pass
@@ -98,11 +108,22 @@ def load_knowledge(root: Any | None = None):
     if errors or kb is None:
         lines = "\n".join(str(f) for f in errors[:20])
         raise KnowledgeError(f"the knowledge base is invalid ({len(errors)} problems):\n{lines}")
-    kb = kb.model_copy(update={"digest": digest})
+    full = kb.model_copy(update={"digest": digest})
+    lean = full.model_copy(update={"study": []})
     if cache_file is not None:
-        _write_cache(cache_file, kb.model_dump_json(by_alias=True).encode())
-    _MEMO[digest] = kb
-    return kb
+        _write_cache(study_file, _study_adapter().dump_json(full.study, by_alias=True))
+        _write_cache(cache_file, lean.model_dump_json(by_alias=True).encode())
+    _MEMO[digest] = lean
+    _MEMO[f"{digest}+study"] = full
+    return full if study else lean
+
+
+def _study_adapter():
+    from pydantic import TypeAdapter
+
+    from advisor.knowledge.schema import StudyItem
+
+    return TypeAdapter(list[StudyItem])
 
 
 def _write_cache(path: Path, data: bytes) -> None:

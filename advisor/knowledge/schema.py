@@ -226,3 +226,61 @@ class Question(_Strict):
     when: str | None = None      # a simple condition on earlier answers, e.g. "storage.enabled"
     unit: str | None = None
     example: str | None = None
+
+
+# ----- study bank (knowledge/study/*.yaml) ------------------------------------------------------
+
+STUDY_DOMAINS = ("secure", "resilient", "high-performing", "cost-optimized")  # the SAA-C03 domains
+
+
+class StudyOption(_Strict):
+    """One answer of a study item, with why it is right or wrong."""
+
+    text: str
+    correct: bool = False
+    why: str
+
+
+class StudyItem(_Strict):
+    """A study question: a scenario with options, tagged with services, topic and exam domain."""
+
+    id: str
+    services: list[str] = Field(min_length=1)
+    topic: str
+    domain: Literal["secure", "resilient", "high-performing", "cost-optimized"]
+    questions: list[str] = Field(default_factory=list)   # connection questions it practises
+    stem: str
+    choose: Literal[1, 2] = 1
+    options: list[StudyOption] = Field(min_length=3, max_length=6)
+    explanation: str | None = None
+    sources: list[Url] = Field(min_length=1)
+    facts: list[str] = Field(default_factory=list)        # fact ids it rests on (sqs.fifo.retention.max)
+    as_of: datetime.date
+    origin: Literal["authored", "generated"] = "authored"
+
+    @field_validator("sources")
+    @classmethod
+    def _https_sources(cls, v: list[str]) -> list[str]:
+        return [_check_url(u) for u in v]
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not v or any(not (c.isalnum() or c in "-_.:") for c in v) or v != v.lower():
+            raise ValueError(f"item id {v!r} must be lowercase letters, digits and - _ . :")
+        return v
+
+    @model_validator(mode="after")
+    def _answers(self) -> StudyItem:
+        right = sum(1 for o in self.options if o.correct)
+        if right != self.choose:
+            want = "exactly one correct option" if self.choose == 1 else "exactly two correct options (choose two)"
+            raise ValueError(f"{want}, found {right}")
+        texts = [" ".join(o.text.lower().split()) for o in self.options]
+        if len(set(texts)) != len(texts):
+            raise ValueError("two options have the same text")
+        return self
+
+    @property
+    def correct_letters(self) -> list[str]:
+        return [chr(65 + i) for i, o in enumerate(self.options) if o.correct]

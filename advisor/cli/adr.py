@@ -1,0 +1,242 @@
+"""`mqadvise adr`: write the decision as an Architecture Decision Record and keep the decision log healthy."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Architecture Decision Records: write the decision, supersede, index and lint.",
+                  no_args_is_help=True)
+
+
+class Template(str, Enum):
+    madr_full = "madr-full"
+    madr_minimal = "madr-minimal"
+    nygard = "nygard"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+
+class NewStatus(str, Enum):
+    proposed = "proposed"
+    accepted = "accepted"
+    rejected = "rejected"
+    deprecated = "deprecated"
+
+
+DIR_HELP = "The ADR folder (default: docs/decisions, docs/adr, doc/adr or the one named in .adr-dir)."
+
+
+def _people(value: str | None) -> list[str]:
+    return [p.strip() for p in (value or "").split(",") if p.strip()]
+
+
+def _date(value: str | None):
+    import datetime
+
+    from advisor.errors import InvalidInput
+
+    if value is None:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"--date {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _dir(adr_dir: Path | None) -> Path:
+    from advisor.adr.folder import find_adr_dir
+
+    return find_adr_dir(Path("."), adr_dir)
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@app.command("new")
+def new(
+    answers: Path = typer.Option(..., "--answers", "-a", dir_okay=False, help="The requirements file of the decision."),
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+    template: str = typer.Option(Template.madr_full.value, "--template", "-t",
+                                 help="madr-full, madr-minimal or nygard (or a NAME.md.j2 in --template-dir)."),
+    template_dir: Path = typer.Option(None, "--template-dir", file_okay=False,
+                                      help="Your own jinja2 templates (NAME.md.j2), used before the bundled ones."),
+    title: str = typer.Option(None, "--title", help="The record's title (default: 'Use <pattern> for <name>')."),
+    status: NewStatus = typer.Option(NewStatus.proposed, "--status", help="Initial status."),
+    date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
+    decision_makers: str = typer.Option(None, "--decision-makers", help="Comma-separated names."),
+    consulted: str = typer.Option(None, "--consulted", help="Comma-separated names."),
+    informed: str = typer.Option(None, "--informed", help="Comma-separated names."),
+    supersedes: int = typer.Option(None, "--supersedes", metavar="N", help="This decision replaces ADR N."),
+) -> None:
+    """Write the recommendation for a requirements file as the next numbered ADR (never overwrites)."""
+    from advisor import api
+    from advisor.adr.log import new_adr
+    from advisor.cli.console import print_data
+
+    req = api.load_requirements(str(answers))
+    kb = api.knowledge()
+    result = api.advise(req, kb)
+    path = new_adr(result, kb, adr_dir=_dir(adr_dir), template=template, template_dir=template_dir,
+                   date=_date(date), status=status.value, title=title,
+                   decision_makers=_people(decision_makers), consulted=_people(consulted),
+                   informed=_people(informed), requirements_file=Path(answers).as_posix(), supersedes=supersedes)
+    print_data(f"wrote {_display(path)}")
+
+
+@app.command("list")
+def list_(
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+    output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Number, title, status and date of every ADR."""
+    from advisor.adr.records import read_folder
+    from advisor.cli.console import out, print_json
+
+    folder = _dir(adr_dir)
+    records = read_folder(folder)
+    if output_format == ListFormat.json:
+        print_json({"dir": folder.as_posix(), "records": [r.as_json() for r in records]})
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=f"Decisions in {escape(folder.as_posix())}", title_justify="left")
+    for col in ("number", "title", "status", "date"):
+        t.add_column(col)
+    for r in records:
+        t.add_row(f"{r.number:04d}" if r.number is not None else "—", escape(r.title or r.name),
+                  escape(r.status or "?"), escape(r.date or ""))
+    out().print(t)
+
+
+@app.command("show")
+def show(
+    number: int = typer.Argument(..., help="The ADR number."),
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+    output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Print one ADR (its Markdown, or its metadata and content as JSON)."""
+    from advisor.adr.records import find, read_folder
+    from advisor.cli.console import print_data, print_json
+
+    rec = find(read_folder(_dir(adr_dir)), number)
+    if output_format == ListFormat.json:
+        print_json(rec.as_json(content=True))
+    else:
+        print_data(rec.text)
+
+
+@app.command("supersede")
+def supersede(
+    old: int = typer.Argument(..., help="The ADR that is replaced."),
+    new: int = typer.Argument(..., help="The ADR that replaces it."),
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+) -> None:
+    """Mark OLD as superseded by NEW and link both records to each other."""
+    from advisor.adr.log import supersede as do
+    from advisor.cli.console import print_data
+
+    old_path, new_path = do(_dir(adr_dir), old, new)
+    print_data(f"{_display(old_path)} is superseded by {_display(new_path)}")
+
+
+@app.command("status")
+def status(
+    number: int = typer.Argument(..., help="The ADR number."),
+    value: NewStatus = typer.Argument(..., help="accepted, rejected, deprecated or proposed."),
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+) -> None:
+    """Change the status of an ADR (only its status line changes)."""
+    from advisor.adr.log import set_status
+    from advisor.cli.console import print_data
+
+    path = set_status(_dir(adr_dir), number, value.value)
+    print_data(f"{_display(path)}: status {value.value}")
+
+
+@app.command("index")
+def index(
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+    output: Path = typer.Option(None, "--output", "-o", help="The index page (default: index.md in the ADR folder)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing page not written by this command."),
+) -> None:
+    """Write an index page: a table of every ADR with its status and links."""
+    from advisor.adr.log import write_index
+    from advisor.cli.console import print_data
+
+    path = write_index(_dir(adr_dir), output=output, force=force)
+    print_data(f"wrote {_display(path)}")
+
+
+@app.command("lint")
+def lint(
+    folder: Path = typer.Argument(None, help=DIR_HELP),
+    output_format: LintFormat = typer.Option(LintFormat.text, "--format", "-f",
+                                             help="text, json, sarif, github (annotations) or junit."),
+) -> None:
+    """Check the decision log: sections, status, options, placeholders, numbers, links, supersedes.
+
+    Exit status: 0 clean; 1 findings; 2 an unreadable or malformed folder or record.
+    """
+    from advisor import __version__
+    from advisor.adr.lint import RULES, check_folder
+    from advisor.cli.console import print_data
+    from advisor.errors import InvalidInput, Location
+    from advisor.findings import exit_code, render
+
+    target = _dir(folder)
+    if not target.is_dir():
+        raise InvalidInput("no ADR folder here", location=Location(target.as_posix()),
+                           hint="pass the folder: mqadvise adr lint docs/decisions")
+    findings = check_folder(target, display_base=Path.cwd())
+    kwargs = {"version": __version__, "rules": RULES} if output_format == LintFormat.sarif else {}
+    text = render(findings, output_format.value, tool="mqadvise adr lint", **kwargs)
+    if text:
+        print_data(text)
+    raise typer.Exit(exit_code(findings))
+
+
+def offer_adr(result, kb, *, requirements_file: str | None = None) -> Path | None:
+    """At the end of the interview: ask whether to write the decision as an ADR, and write it."""
+    from rich.prompt import Confirm, Prompt
+
+    from advisor.adr.log import new_adr
+    from advisor.cli.console import info, out
+    from advisor.errors import MqadviseError
+
+    if not result.ok:
+        return None
+    console = out()
+    if not Confirm.ask("\nWrite this decision as an Architecture Decision Record?", default=False, console=console):
+        return None
+    folder = Prompt.ask("ADR folder", default=_dir(None).as_posix(), console=console)
+    choice = Prompt.ask("Template", choices=[t.value for t in Template], default=Template.madr_full.value,
+                        console=console)
+    try:
+        path = new_adr(result, kb, adr_dir=Path(folder), template=choice, date=_date(None),
+                       requirements_file=requirements_file)
+    except MqadviseError as exc:
+        from rich.markup import escape
+
+        console.print(f"[red]{escape(exc.render())}[/]")
+        return None
+    info(f"wrote {_display(path)}")
+    return path

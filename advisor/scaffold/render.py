@@ -1,0 +1,112 @@
+"""Render a template set (layered over ``common``) in a Jinja2 sandbox, then write it into the output folder.
+
+Templates are read through ``advisor.resources.templates_root()`` so they work from a wheel. File paths in a
+set are fixed by the template author; the only variable part is ``package/``, replaced by the sanitised
+package name, and every path is checked with ``fsutil.inside``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from advisor.errors import RefusedOverwrite
+from advisor.fsutil import inside, write_new_file
+
+
+def _root():
+    from advisor.resources import templates_root
+
+    return templates_root() / "scaffold"
+
+
+def _walk(node, prefix: str = ""):
+    for child in sorted(node.iterdir(), key=lambda c: c.name):
+        rel = f"{prefix}{child.name}"
+        if child.is_dir():
+            if child.name in ("__pycache__",):
+                continue
+            yield from _walk(child, rel + "/")
+        else:
+            yield rel, child
+
+
+class _Loader:
+    """A jinja2 loader over Traversables (works for a folder or an installed wheel)."""
+
+    def __new__(cls, layers: list[str]):
+        import jinja2
+
+        root = _root()
+
+        class Loader(jinja2.BaseLoader):
+            def get_source(self, environment, template):
+                for layer in reversed(layers):
+                    node = root / layer
+                    for part in template.split("/"):
+                        node = node / part
+                    if node.is_file():
+                        return node.read_text(encoding="utf-8"), None, lambda: True
+                raise jinja2.TemplateNotFound(template)
+
+        return Loader()
+
+
+def environment(layers: list[str]):
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(loader=_Loader(layers), undefined=StrictUndefined, keep_trailing_newline=True,
+                               trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    env.filters["json"] = lambda v: json.dumps(v, ensure_ascii=True)
+    env.filters["pystr"] = lambda v: ascii(str(v))
+    env.filters["yamlflow"] = lambda v: json.dumps(v, ensure_ascii=True, separators=(", ", ": "))
+    env.filters["oneline"] = lambda v: " ".join(str(v).split())
+    return env
+
+
+def render_set(layers: list[str], ctx: dict[str, Any]) -> dict[str, str]:
+    """Every file of the layers (later layers win), rendered: {relative output path: text}."""
+    env = environment(layers)
+    sources: dict[str, str] = {}
+    root = _root()
+    for layer in layers:
+        node = root / layer
+        if not node.is_dir():
+            raise FileNotFoundError(f"template set {layer!r} is missing from templates/scaffold/")
+        for rel, _ in _walk(node):
+            sources[rel] = rel
+    out: dict[str, str] = {}
+    for rel in sorted(sources):
+        target = rel[:-3] if rel.endswith(".j2") else rel
+        if target.startswith("package/"):
+            target = ctx["package"] + target[len("package"):]
+        if any(part.startswith("_") and part != "__init__.py.j2" and part != "__init__.py"
+               for part in rel.split("/")):
+            continue        # partials (for {% include %}) are not output files
+        text = env.get_template(rel).render(**ctx)
+        if rel.endswith(".j2") and not text.strip():
+            continue        # a template may render empty to say "not for this design"
+        out[target] = text
+    return out
+
+
+def check_target(out_dir: Path, force: bool) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RefusedOverwrite(f"{out_dir} exists and is not a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise RefusedOverwrite(f"{out_dir} is not empty; refusing to write into it",
+                               hint="choose an empty folder or pass --force to overwrite the scaffold's files")
+
+
+def write_files(out_dir: Path, files: dict[str, str], force: bool) -> list[Path]:
+    """Write every file atomically, after checking all paths stay inside ``out_dir``."""
+    check_target(out_dir, force)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    targets = {rel: inside(out_dir, Path(rel)) for rel in files}
+    written = []
+    for rel, path in targets.items():
+        write_new_file(path, files[rel], force=True)
+        written.append(path)
+    return written

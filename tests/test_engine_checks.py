@@ -1,0 +1,785 @@
+"""Every hard-requirement check in advisor/engine/checks.py and advisor/engine/storage_checks.py.
+
+Each check gets at least one requirement that makes a specific service or variant fail, with the reason's
+requirement key, the fact id that decided it, a https source and the gist of the text, and one where it
+passes. Figures are read from the bundled knowledge, never restated here, except where a test names the
+figure the brief asks about (15 minutes for Lambda, 14 days for SQS, ...) to prove the right fact was read.
+
+A few checks cannot fail against the bundled knowledge (every gateway serves data locally, AWS Backup copies
+across Regions and accounts, ...). Their failing branch runs against an in-memory copy of the knowledge with
+one fact changed (`with_fact`): the real engine on real data, one value different.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from advisor.engine import checks as C
+from advisor.engine import storage_checks as S
+from advisor.engine.checks import Context
+from advisor.engine.result import Design
+from advisor.engine.walk import evaluate
+from advisor.knowledge.base import Option
+
+# ---- helpers ----------------------------------------------------------------------------------------
+
+
+def design(*ids: str, concern: str = "messaging") -> Design:
+    return Design(tuple(Option.parse(i) for i in ids), concern)
+
+
+def with_fact(kb, option_id: str, name: str, value):
+    """A copy of the knowledge where one fact (where ``kb.fact`` finds it for the option) has a new value."""
+    opt = Option.parse(option_id)
+    ref = kb.fact(opt, name)
+    assert ref is not None, f"{option_id} has no fact {name}"
+    fact = ref.fact.model_copy(update={"value": value})
+    svc = kb.services[opt.service]
+    if opt.variant and ref.id.startswith(f"{opt.service}.{opt.variant}."):
+        var = svc.variants[opt.variant]
+        var = var.model_copy(update={"facts": {**var.facts, name: fact}})
+        svc = svc.model_copy(update={"variants": {**svc.variants, opt.variant: var}})
+    else:
+        svc = svc.model_copy(update={"facts": {**svc.facts, name: fact}})
+    new = kb.model_copy(update={"services": {**kb.services, opt.service: svc}})
+    assert new.value(opt, name) == value and kb.value(opt, name) != value
+    return new
+
+
+@pytest.fixture
+def run(kb, make_req):
+    """run(check, design_ids, **sections) -> Outcome | None, with the bundled knowledge (or kb=...)."""
+
+    def go(check, ids, *, concern: str = "messaging", knowledge=None, **sections):
+        req = make_req(**sections)
+        ids = (ids,) if isinstance(ids, str) else ids
+        return check(Context(knowledge or kb, req), design(*ids, concern=concern))
+
+    return go
+
+
+def assert_fails(out, requirement: str, fact: str | None, text: str):
+    assert out is not None, "the check did not apply"
+    assert not out.ok, out.reason
+    r = out.reason
+    assert r.requirement == requirement, r
+    assert r.fact == fact, r
+    if fact is not None:
+        assert r.source and r.source.startswith("https://"), r
+    assert text in r.text, r.text
+    return r
+
+
+def assert_passes(out, requirement: str, fact: str | None = None, text: str | None = None):
+    assert out is not None, "the check did not apply"
+    assert out.ok, out.reason
+    r = out.reason
+    assert r.requirement == requirement, r
+    if fact is not None:
+        assert r.fact == fact, r
+        assert r.source and r.source.startswith("https://"), r
+    if text is not None:
+        assert text in r.text, r.text
+    return r
+
+
+def watch_facts(out) -> list[str | None]:
+    return [w.fact for w in out.watch]
+
+
+COVERED = {
+    # checks.py
+    "check_data", "check_completion", "check_delivery", "check_distribution", "check_ordering",
+    "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
+    "check_filtering", "check_priority", "check_delay", "check_processing", "check_producers",
+    "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
+    "check_managed", "check_protocols", "check_migration",
+    # storage_checks.py
+    "check_access", "check_primary", "check_local_latency", "check_storage_protocols", "check_available",
+    "check_storage_migration", "check_rpo", "check_cross_region", "check_cross_account", "check_immutable",
+    "check_backup_retention", "check_resources",
+}
+
+
+def test_every_check_function_is_covered_here_and_registered():
+    """A new check must get tests in this file, and every check must be run by the engine."""
+    found = {n for mod in (C, S) for n, f in inspect.getmembers(mod, inspect.isfunction)
+             if n.startswith("check_") and f.__module__ == mod.__name__}
+    assert found == COVERED
+    registered = {f.__name__ for f in C.MESSAGING_CHECKS + S.STORAGE_CHECKS + S.BACKUP_CHECKS}
+    assert registered == COVERED
+
+
+@pytest.mark.parametrize("name", sorted(COVERED))
+def test_unanswered_key_is_no_constraint(name, run):
+    """With nothing asked, no check objects (None), whatever the design."""
+    check = getattr(C, name, None) or getattr(S, name)
+    ids, concern = {"storage": (("storage-gateway:s3-file",), "storage"),
+                    "backup": (("backup",), "backup")}.get(
+        "backup" if name in {f.__name__ for f in S.BACKUP_CHECKS}
+        else "storage" if name in {f.__name__ for f in S.STORAGE_CHECKS} else "", (("sqs:standard",), "messaging"))
+    assert run(check, ids, concern=concern) is None
+
+
+# ---- the four connection questions ------------------------------------------------------------------
+
+
+def test_data_streaming_excludes_sqs_and_fits_kinesis(run):
+    out = run(C.check_data, "sqs:standard", connection={"data": "streaming"})
+    assert_fails(out, "connection.data", "sqs.data", "not streaming")
+    out = run(C.check_data, "kinesis-data-streams:on-demand", connection={"data": "streaming"})
+    assert_passes(out, "connection.data", "kinesis-data-streams.data", "streaming")
+
+
+def test_data_checks_every_node_of_a_path(run):
+    # SNS carries messaging but Firehose only streaming: the path fails on its second node
+    out = run(C.check_data, ("sns:standard", "data-firehose"), connection={"data": "messaging"})
+    assert_fails(out, "connection.data", "data-firehose.data", "not messaging")
+
+
+def test_completion_sync_only_express_workflows(run):
+    out = run(C.check_completion, "sqs:standard", connection={"completion": "sync"})
+    assert_fails(out, "connection.completion", "sqs.completion", "not sync")
+    out = run(C.check_completion, "step-functions:standard", connection={"completion": "sync"})
+    assert_fails(out, "connection.completion", "step-functions.standard.completion", "not sync")
+    out = run(C.check_completion, "step-functions:express", connection={"completion": "sync"})
+    assert_passes(out, "connection.completion", "step-functions.express.completion", "sync")
+
+
+def test_delivery_push_from_a_pull_queue(run):
+    out = run(C.check_delivery, "sqs:standard", connection={"delivery": "push"},
+              constraints={"consumers": ["application"]})
+    assert_fails(out, "connection.delivery", "sqs.delivery", "delivers by pull, not push")
+
+
+def test_delivery_push_to_lambda_through_event_source_mapping(run):
+    out = run(C.check_delivery, "sqs:standard", connection={"delivery": "push"}, constraints={"consumers": ["lambda"]})
+    assert_passes(out, "connection.delivery", "sqs.lambda_event_source_mapping", "event source mapping")
+
+
+def test_delivery_pull_from_a_push_topic(run):
+    out = run(C.check_delivery, "sns:standard", connection={"delivery": "pull"})
+    assert_fails(out, "connection.delivery", "sns.delivery", "not pull")
+    out = run(C.check_delivery, ("sns:standard", "sqs:standard"), connection={"delivery": "pull"})
+    assert_passes(out, "connection.delivery", "sqs.delivery", "delivers by pull")
+
+
+def test_distribution_pubsub_needs_a_fan_out_node(run):
+    out = run(C.check_distribution, "sqs:standard", connection={"distribution": "pubsub"})
+    assert_fails(out, "connection.distribution", "sqs.distribution", "nothing in this design fans out")
+    out = run(C.check_distribution, ("sns:standard", "sqs:standard"), connection={"distribution": "pubsub"})
+    assert_passes(out, "connection.distribution", "sns.distribution", "own copy")
+
+
+def test_distribution_p2p_ends_at_one_consumer(run):
+    out = run(C.check_distribution, "sns:standard", connection={"distribution": "p2p"})
+    assert_fails(out, "connection.distribution", "sns.distribution", "copies each message to every subscriber")
+    out = run(C.check_distribution, "sqs:standard", connection={"distribution": "p2p"})
+    assert_passes(out, "connection.distribution", "sqs.distribution", "exactly one consumer")
+
+
+# ---- ordering ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option, fact", [
+    ("sqs:standard", "sqs.standard.ordering"),
+    ("sns:standard", "sns.standard.ordering"),
+    ("eventbridge:scheduler", "eventbridge.scheduler.ordering"),
+])
+def test_per_key_ordering_excludes_unordered_options(run, option, fact):
+    out = run(C.check_ordering, option, constraints={"ordering": "per-key"})
+    r = assert_fails(out, "constraints.ordering", fact, "gives no order guarantee")
+    assert "per-key ordering was asked for" in r.text
+
+
+def test_per_key_ordering_fits_sqs_fifo_without_watch(run):
+    out = run(C.check_ordering, "sqs:fifo", constraints={"ordering": "per-key"})
+    assert_passes(out, "constraints.ordering", "sqs.fifo.ordering", "per key")
+    assert out.watch == []
+
+
+def test_per_key_ordering_fails_on_an_unordered_hop(run):
+    out = run(C.check_ordering, ("sns:fifo", "sqs:standard"), constraints={"ordering": "per-key"})
+    assert_fails(out, "constraints.ordering", "sqs.standard.ordering", "gives no order guarantee")
+
+
+def test_global_ordering_sqs_fifo_only_with_single_group_watch(run):
+    out = run(C.check_ordering, "sqs:fifo", constraints={"ordering": "global"})
+    assert_passes(out, "constraints.ordering", "sqs.fifo.ordering", "global")
+    [w] = out.watch
+    assert w.fact == "sqs.fifo.global_ordering_single_group"
+    assert w.requirement == "constraints.ordering"
+    assert w.source.startswith("https://")
+    assert "single message group" in w.text
+
+
+@pytest.mark.parametrize("option", ["kinesis-data-streams:on-demand", "sns:fifo", "msk:serverless", "mq:activemq"])
+def test_global_ordering_excludes_per_key_options_without_single_group(run, kb, option):
+    out = run(C.check_ordering, option, constraints={"ordering": "global"})
+    assert_fails(out, "constraints.ordering", kb.fact(Option.parse(option), "ordering").id,
+                 "gives order per key only")
+
+
+def test_global_ordering_recommends_sqs_fifo_and_nothing_else(make_req, advise):
+    result = advise(make_req(constraints={"ordering": "global"}))
+    assert result.ok
+    assert [c.design.key for c in result.candidates] == ["sqs:fifo"]
+    assert any(w.fact == "sqs.fifo.global_ordering_single_group" for w in result.recommendation.watch)
+    excluded = {(e.id, e.variant): e for e in result.excluded}
+    r = excluded[("sqs", "standard")].reasons[0]
+    assert (r.requirement, r.fact) == ("constraints.ordering", "sqs.standard.ordering")
+
+
+def test_ordering_none_is_no_constraint(run):
+    assert run(C.check_ordering, "sqs:standard", constraints={"ordering": "none"}) is None
+
+
+# ---- deduplication -----------------------------------------------------------------------------------
+
+
+def test_deduplication(run):
+    out = run(C.check_deduplication, "sqs:standard", constraints={"deduplication": True})
+    assert_fails(out, "constraints.deduplication", "sqs.standard.deduplication", "does not drop duplicate")
+    out = run(C.check_deduplication, "sqs:fifo", constraints={"deduplication": True})
+    assert_passes(out, "constraints.deduplication", "sqs.fifo.deduplication", "drops duplicates within a 5 minutes")
+    assert run(C.check_deduplication, "sqs:standard", constraints={"deduplication": False}) is None
+
+
+# ---- throughput -------------------------------------------------------------------------------------
+
+
+def _fifo_cap(kb, region):
+    return kb.fact(Option("sqs", "fifo"), "throughput.max").fact.numeric(region)
+
+
+def test_peak_above_sqs_fifo_cap_in_a_small_region(run, kb):
+    small, large = "af-south-1", "us-east-1"
+    assert _fifo_cap(kb, small) < _fifo_cap(kb, large)  # the per-Region table differs
+    peak = _fifo_cap(kb, small) + 1
+    out = run(C.check_peak, "sqs:fifo", constraints={"peak_per_second": peak, "region": small})
+    r = assert_fails(out, "constraints.peak_per_second", "sqs.fifo.throughput.max", "carries at most")
+    assert f"{int(_fifo_cap(kb, small)):,}" in r.text and small in r.text
+    out = run(C.check_peak, "sqs:fifo", constraints={"peak_per_second": peak, "region": large})
+    assert_passes(out, "constraints.peak_per_second", "sqs.fifo.throughput.max", f"{int(_fifo_cap(kb, large)):,}")
+
+
+def test_peak_between_default_and_max_is_an_opt_in_watch(run, kb):
+    default = kb.fact(Option("sqs", "fifo"), "throughput.default").fact.numeric()
+    peak = default * 2
+    assert peak < _fifo_cap(kb, "us-east-1")
+    out = run(C.check_peak, "sqs:fifo", constraints={"peak_per_second": peak, "region": "us-east-1"})
+    assert_passes(out, "constraints.peak_per_second", "sqs.fifo.throughput.max")
+    opt_in = [w for w in out.watch if w.fact == "sqs.fifo.throughput.default"]
+    assert len(opt_in) == 1 and "opt in" in opt_in[0].text and opt_in[0].source.startswith("https://")
+    # below the default: no opt-in watch, only the ceiling note
+    out = run(C.check_peak, "sqs:fifo", constraints={"peak_per_second": default / 2, "region": "us-east-1"})
+    assert out.ok and "sqs.fifo.throughput.default" not in watch_facts(out)
+
+
+def test_peak_opt_in_costs_score_but_does_not_exclude(make_req, kb):
+    from advisor.engine.walk import OPT_IN, score
+
+    default = kb.fact(Option("sqs", "fifo"), "throughput.default").fact.numeric()
+    ctx = Context(kb, make_req(constraints={"peak_per_second": default * 2, "region": "us-east-1"}))
+    ev = evaluate(ctx, design("sqs:fifo"))
+    assert ev.ok
+    score(ctx, ev)
+    assert (OPT_IN, "needs a setting raised above its default") in ev.adjustments
+
+
+def test_peak_without_region_warns_about_smaller_regions(run):
+    out = run(C.check_peak, "sqs:fifo", constraints={"peak_per_second": 10})
+    assert any("smaller Regions" in w.text for w in out.watch)
+    out = run(C.check_peak, "sqs:fifo", constraints={"peak_per_second": 10, "region": "us-east-1"})
+    assert not any("smaller Regions" in w.text for w in out.watch)
+
+
+def test_peak_unlimited_standard_queue_passes_anything(run):
+    out = run(C.check_peak, "sqs:standard", constraints={"peak_per_second": 10**9, "region": "af-south-1"})
+    assert_passes(out, "constraints.peak_per_second", "sqs.standard.throughput.max")
+
+
+def test_peak_path_limited_by_its_tightest_node(run, kb):
+    cap = kb.fact(Option("sns", "standard"), "throughput.max").fact.numeric("af-south-1")
+    out = run(C.check_peak, ("sns:standard", "sqs:standard"),
+              constraints={"peak_per_second": cap * 2, "region": "af-south-1"})
+    assert_fails(out, "constraints.peak_per_second", "sns.standard.throughput.max", "carries at most")
+
+
+# ---- message size -----------------------------------------------------------------------------------
+
+
+def test_message_size_above_sns_default_is_a_watch(run):
+    out = run(C.check_message_size, "sns:standard", constraints={"message_kib": 512})
+    assert_passes(out, "constraints.message_kib", "sns.message_size.max", "512 KiB messages fit")
+    raise_it = [w for w in out.watch if "above the default" in w.text]
+    assert len(raise_it) == 1
+    assert "256 KiB" in raise_it[0].text and "1 MiB" in raise_it[0].text
+
+
+def test_message_size_below_sns_default_has_no_opt_in(run):
+    out = run(C.check_message_size, "sns:standard", constraints={"message_kib": 100})
+    assert out.ok and not any("above the default" in w.text for w in out.watch)
+
+
+@pytest.mark.parametrize("option, fact", [
+    ("sns:standard", "sns.message_size.max"),
+    ("sqs:standard", "sqs.message_size.max"),
+    ("sqs:fifo", "sqs.message_size.max"),
+])
+def test_message_size_above_one_mib_excludes_sns_and_sqs(run, option, fact):
+    out = run(C.check_message_size, option, constraints={"message_kib": 2048})
+    r = assert_fails(out, "constraints.message_kib", fact, "accepts messages up to 1 MiB")
+    assert "2,048 KiB was asked for" in r.text
+
+
+def test_message_size_kinesis_takes_two_mib(run):
+    out = run(C.check_message_size, "kinesis-data-streams:on-demand", constraints={"message_kib": 2048})
+    assert_passes(out, "constraints.message_kib", "kinesis-data-streams.message_size.max", "limit 10 MiB")
+    out = run(C.check_message_size, "kinesis-data-streams:on-demand", constraints={"message_kib": 11 * 1024})
+    assert_fails(out, "constraints.message_kib", "kinesis-data-streams.message_size.max", "up to 10 MiB")
+
+
+def test_message_size_path_fails_at_its_smallest_hop(run):
+    out = run(C.check_message_size, ("kinesis-data-streams:on-demand", "data-firehose"),
+              constraints={"message_kib": 2048})
+    assert_fails(out, "constraints.message_kib", "data-firehose.message_size.max", "1,000 KiB")
+
+
+# ---- retention --------------------------------------------------------------------------------------
+
+
+def test_retention_20_days_excludes_sqs_fits_kinesis(run):
+    out = run(C.check_retention, "sqs:standard", constraints={"retention_days": 20})
+    r = assert_fails(out, "constraints.retention_days", "sqs.retention.max", "at most 14 days")
+    assert "20 days were asked for" in r.text
+    out = run(C.check_retention, "kinesis-data-streams:on-demand", constraints={"retention_days": 20})
+    assert_passes(out, "constraints.retention_days", "kinesis-data-streams.retention.max", "keeps unconsumed data")
+    assert "kinesis-data-streams.retention.default" in watch_facts(out)  # 24 hours by default: raise it
+
+
+def test_retention_on_sns_alone_fails_no_persistence(run):
+    out = run(C.check_retention, "sns:standard", constraints={"retention_days": 2})
+    assert_fails(out, "constraints.retention_days", "sns.persistence", "does not store them")
+
+
+def test_retention_sns_to_sqs_keeps_messages_in_the_queue(run):
+    out = run(C.check_retention, ("sns:standard", "sqs:standard"), constraints={"retention_days": 10})
+    assert_passes(out, "constraints.retention_days", "sqs.retention.max", "Amazon SQS")
+    assert "sqs.retention.default" in watch_facts(out)  # 10 days is above the 4-day default
+    out = run(C.check_retention, ("sns:standard", "sqs:standard"), constraints={"retention_days": 1})
+    assert out.ok and "sqs.retention.default" not in watch_facts(out)
+
+
+def test_retention_zero_is_no_constraint(run):
+    assert run(C.check_retention, "sns:standard", constraints={"retention_days": 0}) is None
+
+
+# ---- capability flags ---------------------------------------------------------------------------------
+
+
+def test_replay(run):
+    out = run(C.check_replay, "sqs:standard", constraints={"replay": True})
+    assert_fails(out, "constraints.replay", "sqs.replay", "cannot replay")
+    out = run(C.check_replay, "kinesis-data-streams:provisioned", constraints={"replay": True})
+    assert_passes(out, "constraints.replay", "kinesis-data-streams.replay", "re-read past data")
+
+
+def test_filtering(run):
+    out = run(C.check_filtering, "sqs:standard", constraints={"filtering": True})
+    assert_fails(out, "constraints.filtering", "sqs.filtering", "cannot filter")
+    out = run(C.check_filtering, ("sns:standard", "sqs:standard"), constraints={"filtering": True})
+    assert_passes(out, "constraints.filtering", "sns.filtering", "filters messages")
+
+
+def test_priority(run):
+    out = run(C.check_priority, "sqs:standard", constraints={"priority": True})
+    assert_fails(out, "constraints.priority", "sqs.priority", "no message priority")
+    out = run(C.check_priority, "mq:activemq", constraints={"priority": True})
+    assert_passes(out, "constraints.priority", "mq.activemq.priority", "higher-priority")
+
+
+def test_schedule(run):
+    out = run(C.check_schedule, "step-functions:standard", constraints={"schedule": "rate(1 hour)"})
+    assert not out.ok and out.reason.requirement == "constraints.schedule"
+    assert "cannot start work on a schedule" in out.reason.text
+    out = run(C.check_schedule, "eventbridge:scheduler", constraints={"schedule": "rate(1 hour)"})
+    assert_passes(out, "constraints.schedule", "eventbridge.scheduler.schedule", "cron or rate")
+    out = run(C.check_schedule, ("eventbridge:scheduler", "sqs:standard"), constraints={"schedule": "cron(0 2 * * ? *)"})
+    assert_passes(out, "constraints.schedule", "eventbridge.scheduler.schedule")
+
+
+def test_schedule_failure_cites_a_false_fact_when_the_knowledge_has_one(run, kb):
+    """With the bundled knowledge no option states schedule: false, so the failure can cite nothing;
+    when the entry states it, the failure cites it."""
+    patched = with_fact(kb, "appflow", "schedule", False)
+    out = run(C.check_schedule, "appflow", knowledge=patched, constraints={"schedule": "rate(1 day)"})
+    assert_fails(out, "constraints.schedule", "appflow.schedule", "cannot start work on a schedule")
+
+
+# ---- delay, processing time, workflow -------------------------------------------------------------------
+
+
+def test_delay_1200_seconds_fails_sqs(run):
+    out = run(C.check_delay, "sqs:standard", constraints={"delay_seconds": 1200})
+    r = assert_fails(out, "constraints.delay_seconds", "sqs.delay.max", "the longest delay here is 15 minutes")
+    assert "1,200 s" in r.text
+    out = run(C.check_delay, "sqs:fifo", constraints={"delay_seconds": 1200})
+    assert_fails(out, "constraints.delay_seconds", "sqs.fifo.delay.max", "15 minutes")
+
+
+def test_delay_within_limits_passes(run):
+    out = run(C.check_delay, "sqs:standard", constraints={"delay_seconds": 600})
+    assert_passes(out, "constraints.delay_seconds", "sqs.delay.max", "up to 15 minutes")
+    out = run(C.check_delay, ("eventbridge:scheduler", "sqs:standard"), constraints={"delay_seconds": 1200})
+    assert_passes(out, "constraints.delay_seconds", "eventbridge.scheduler.delay.max", "unlimited")
+
+
+def test_delay_on_a_service_without_delay(run):
+    out = run(C.check_delay, "sns:standard", constraints={"delay_seconds": 60})
+    assert not out.ok and out.reason.requirement == "constraints.delay_seconds"
+    assert "cannot delay delivery" in out.reason.text
+
+
+def test_processing_30_minutes_with_lambda_fails_on_the_lambda_endpoint(run, kb):
+    out = run(C.check_processing, "sqs:standard", constraints={"processing_minutes": 30, "consumers": ["lambda"]})
+    r = assert_fails(out, "constraints.processing_minutes", "consumer:lambda.processing_time.max",
+                     "at most 15 minutes per invocation")
+    assert r.source == kb.endpoints["consumer:lambda"].facts["processing_time.max"].source
+    assert "30 minutes per message" in r.text
+
+
+def test_processing_within_lambda_limit_passes_on_the_queue(run):
+    out = run(C.check_processing, "sqs:standard", constraints={"processing_minutes": 10, "consumers": ["lambda"]})
+    assert_passes(out, "constraints.processing_minutes", "sqs.processing_time.max", "up to 12 hours")
+    assert "sqs.processing_time.max" in watch_facts(out)
+
+
+def test_processing_express_workflow_holds_five_minutes(run):
+    out = run(C.check_processing, "step-functions:express",
+              constraints={"processing_minutes": 10, "consumers": ["container"]})
+    assert_fails(out, "constraints.processing_minutes", "step-functions.express.processing_time.max", "5 minutes")
+    out = run(C.check_processing, "sqs:standard", constraints={"processing_minutes": 13 * 60,
+                                                              "consumers": ["container"]})
+    assert_fails(out, "constraints.processing_minutes", "sqs.processing_time.max", "12 hours")
+
+
+def test_processing_30_minutes_with_lambda_conflicts(make_req, advise):
+    result = advise(make_req(constraints={"processing_minutes": 30, "consumers": ["lambda"]}))
+    assert not result.ok and result.recommendation is None
+    assert result.conflicts
+    assert all("constraints.processing_minutes" in c or "constraints.consumers" in c for c in result.conflicts)
+    assert any("consumer:lambda.processing_time.max" in c for c in result.conflicts)
+
+
+def test_processing_30_minutes_with_lambda_exits_3(cli, tmp_path):
+    path = tmp_path / "req.yaml"
+    path.write_text("version: 1\nname: long-jobs\nconstraints:\n  processing_minutes: 30\n  consumers: [lambda]\n")
+    code, out, err = cli("advise", "--answers", str(path), "--format", "json")
+    assert code == 3, (out, err)
+    import json
+
+    data = json.loads(out)
+    assert data["recommendation"] is None
+    assert data["conflicts"]
+    assert any("constraints.processing_minutes" in c or "constraints.consumers" in c for c in data["conflicts"])
+
+
+def test_workflow_60_minutes_excludes_express_not_standard(run):
+    asked = {"workflow": "orchestration", "workflow_minutes": 60}
+    out = run(C.check_workflow, "step-functions:express", constraints=asked)
+    r = assert_fails(out, "constraints.workflow_minutes", "step-functions.express.workflow.max_duration",
+                     "at most 5 minutes")
+    assert "60 minutes were asked" in r.text
+    out = run(C.check_workflow, "step-functions:standard", constraints=asked)
+    assert_passes(out, "constraints.workflow", "step-functions.standard.workflow.max_duration", "orchestrates")
+
+
+def test_workflow_orchestration_needs_an_orchestrator(run):
+    out = run(C.check_workflow, "sqs:standard", constraints={"workflow": "orchestration"})
+    assert not out.ok and out.reason.requirement == "constraints.workflow"
+    assert "cannot orchestrate" in out.reason.text
+    out = run(C.check_workflow, ("eventbridge:bus", "step-functions:express"), constraints={"workflow": "orchestration"})
+    assert_passes(out, "constraints.workflow", "step-functions.orchestration", "orchestrates")
+    assert run(C.check_workflow, "sqs:standard", constraints={"workflow": "none"}) is None
+
+
+def test_workflow_orchestration_in_the_engine(make_req, advise):
+    result = advise(make_req(constraints={"workflow": "orchestration", "workflow_minutes": 60}))
+    assert result.ok
+    assert all(any(o.id == "step-functions:standard" for o in c.design.path) for c in result.candidates)
+    excluded = {(e.id, e.variant): e for e in result.excluded}
+    r = excluded[("step-functions", "express")].reasons[0]
+    assert (r.requirement, r.fact) == ("constraints.workflow_minutes", "step-functions.express.workflow.max_duration")
+
+
+def test_workflow_minutes_without_orchestration(run):
+    out = run(C.check_workflow_minutes, "step-functions:express", constraints={"workflow_minutes": 60})
+    assert_fails(out, "constraints.workflow_minutes", "step-functions.express.workflow.max_duration", "5 minutes")
+    # it only objects: nothing with a shorter limit on the path means no objection
+    assert run(C.check_workflow_minutes, "step-functions:standard", constraints={"workflow_minutes": 60}) is None
+    assert run(C.check_workflow_minutes, "sqs:standard", constraints={"workflow_minutes": 60}) is None
+    # with orchestration asked, check_workflow compares the duration instead
+    assert run(C.check_workflow_minutes, "step-functions:express",
+               constraints={"workflow_minutes": 60, "workflow": "orchestration"}) is None
+
+
+# ---- producers, consumers, SaaS ----------------------------------------------------------------------
+
+
+def test_producers(run):
+    out = run(C.check_producers, "sqs:standard", constraints={"producers": ["iot-device"]})
+    assert_fails(out, "constraints.producers", "sqs.producers", "does not take input from iot-device")
+    out = run(C.check_producers, ("iot-core", "sqs:standard"), constraints={"producers": ["iot-device"]})
+    assert_passes(out, "constraints.producers", "iot-core.producers", "iot-device")
+
+
+def test_consumers(run):
+    out = run(C.check_consumers, "sqs:standard", constraints={"consumers": ["email"]})
+    assert_fails(out, "constraints.consumers", "sqs.consumers", "nothing in this design delivers to email")
+    out = run(C.check_consumers, "sns:standard", constraints={"consumers": ["email"]})
+    assert_passes(out, "constraints.consumers", "sns.consumers", "delivers to email")
+
+
+def test_consumers_split_across_a_path(run):
+    out = run(C.check_consumers, ("kinesis-data-streams:on-demand", "data-firehose"),
+              constraints={"consumers": ["lambda", "s3"]})
+    r = assert_passes(out, "constraints.consumers", "kinesis-data-streams.consumers")
+    assert "delivers to lambda" in r.text and "Data Firehose delivers to s3" in r.text
+
+
+def test_saas(run):
+    out = run(C.check_saas, "data-firehose", constraints={"saas": ["salesforce"]})
+    assert_fails(out, "constraints.saas", "data-firehose.saas", "no connector for salesforce")
+    out = run(C.check_saas, "appflow", constraints={"saas": ["Salesforce"]})
+    assert_passes(out, "constraints.saas", "appflow.saas", "connects to Salesforce")
+    out = run(C.check_saas, "sqs:standard", constraints={"saas": ["salesforce"]})
+    assert not out.ok and "cannot connect to SaaS" in out.reason.text
+
+
+# ---- operations, protocols, migration ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option, fact", [
+    ("mq:rabbitmq", "mq.operations"),
+    ("mq:activemq", "mq.operations"),
+    ("msk:provisioned", "msk.provisioned.operations"),
+])
+def test_managed_serverless_excludes_brokers(run, option, fact):
+    out = run(C.check_managed, option, constraints={"managed": "serverless"})
+    assert_fails(out, "constraints.managed", fact, "you size and operate")
+
+
+def test_managed_serverless_passes_serverless(run):
+    out = run(C.check_managed, "msk:serverless", constraints={"managed": "serverless"})
+    assert_passes(out, "constraints.managed", "msk.serverless.operations", "is serverless")
+    out = run(C.check_managed, ("sns:standard", "sqs:standard"), constraints={"managed": "serverless"})
+    assert_passes(out, "constraints.managed", "sns.operations", "are serverless")
+    assert run(C.check_managed, "mq:rabbitmq", constraints={"managed": "any"}) is None
+
+
+def test_managed_serverless_in_the_engine(make_req, advise):
+    result = advise(make_req(constraints={"managed": "serverless"}))
+    excluded = {(e.id, e.variant): e.reasons for e in result.excluded}
+    for key, fact in ((("mq", "rabbitmq"), "mq.operations"), (("mq", "activemq"), "mq.operations"),
+                      (("msk", "provisioned"), "msk.provisioned.operations")):
+        assert [(r.requirement, r.fact) for r in excluded[key]] == [("constraints.managed", fact)]
+    assert ("msk", "serverless") not in excluded
+
+
+def test_mqtt_into_sqs_is_refused_citing_sqs_protocols(run):
+    out = run(C.check_protocols, "sqs:standard", migration={"protocols": ["mqtt"]})
+    r = assert_fails(out, "migration.protocols", "sqs.protocols", "cannot accept MQTT")
+    assert "HTTPS" in r.text
+    out = run(C.check_protocols, ("iot-core", "sqs:standard"), migration={"protocols": ["mqtt"]})
+    assert_passes(out, "migration.protocols", "iot-core.protocols", "speaks MQTT")
+
+
+def test_mqtt_reaches_sqs_only_behind_an_mqtt_entry(make_req, advise, kb):
+    result = advise(make_req(migration={"protocols": ["mqtt"]}))
+    assert result.ok
+    assert any(o.service == "sqs" for c in result.candidates for o in c.design.path)  # IoT Core -> SQS is fine
+    for cand in result.candidates:
+        assert "mqtt" in kb.value(cand.design.path[0], "protocols"), cand.design.key
+        assert cand.design.path[0].service != "sqs"
+
+
+def test_migration_rabbitmq_without_code_changes(run):
+    asked = {"from": ["rabbitmq"], "code_changes": "none"}
+    out = run(C.check_migration, "mq:rabbitmq", migration=asked)
+    r = assert_passes(out, "migration.code_changes", "relation:mq:rabbitmq<-rabbitmq", "none code changes")
+    out = run(C.check_migration, "sqs:standard", migration=asked)
+    r = assert_fails(out, "migration.code_changes", "relation:sqs:standard<-rabbitmq", "needs allowed code changes")
+    assert "none allowed" in r.text
+    out = run(C.check_migration, "mq:activemq", migration=asked)
+    assert not out.ok and "offers no migration path from rabbitmq" in out.reason.text
+    assert run(C.check_migration, "sqs:standard", migration={"from": ["rabbitmq"], "code_changes": "allowed"}) is None
+
+
+def test_migration_rabbitmq_in_the_engine(make_req, advise):
+    result = advise(make_req(migration={"from": ["rabbitmq"], "code_changes": "none"}))
+    assert result.ok
+    assert [o.id for o in result.recommendation.design.path] == ["mq:rabbitmq"]
+    # SQS never enters a design on its own: only behind the RabbitMQ broker
+    for cand in result.candidates:
+        assert cand.design.path[0].id == "mq:rabbitmq", cand.design.key
+
+
+def test_migration_ignores_storage_systems_for_messaging(run):
+    assert run(C.check_migration, "sqs:standard", migration={"from": ["nfs-server"], "code_changes": "none"}) is None
+
+
+# ---- storage -----------------------------------------------------------------------------------------
+
+
+def test_storage_access(run):
+    out = run(S.check_access, "storage-gateway:s3-file", concern="storage", storage={"access": ["block"]})
+    assert_fails(out, "storage.access", "storage-gateway.s3-file.storage.access", "not block")
+    out = run(S.check_access, "storage-gateway:volume-cached", concern="storage", storage={"access": ["block"]})
+    assert_passes(out, "storage.access", "storage-gateway.volume-cached.storage.access", "block access")
+
+
+def test_storage_access_two_kinds_need_two_gateways(run):
+    asked = {"access": ["file", "tape"]}
+    out = run(S.check_access, "storage-gateway:s3-file", concern="storage", storage=asked)
+    assert_fails(out, "storage.access", "storage-gateway.s3-file.storage.access", "not tape")
+    out = run(S.check_access, ("storage-gateway:s3-file", "storage-gateway:tape"), concern="storage", storage=asked)
+    r = assert_passes(out, "storage.access")
+    assert "file access" in r.text and "tape access" in r.text
+
+
+def test_storage_primary(run):
+    out = run(S.check_primary, "storage-gateway:volume-cached", concern="storage", storage={"primary": "on-premises"})
+    assert_fails(out, "storage.primary", "storage-gateway.volume-cached.storage.primary", "on premises")
+    out = run(S.check_primary, "storage-gateway:volume-stored", concern="storage", storage={"primary": "on-premises"})
+    assert_passes(out, "storage.primary", "storage-gateway.volume-stored.storage.primary", "on premises")
+
+
+def test_storage_low_latency_local(run, kb):
+    out = run(S.check_local_latency, "storage-gateway:volume-cached", concern="storage",
+              storage={"low_latency_local": True})
+    assert_passes(out, "storage.low_latency_local", "storage-gateway.volume-cached.storage.low_latency_local",
+                  "local speed")
+    patched = with_fact(kb, "storage-gateway:volume-cached", "storage.low_latency_local", False)
+    out = run(S.check_local_latency, "storage-gateway:volume-cached", concern="storage", knowledge=patched,
+              storage={"low_latency_local": True})
+    assert_fails(out, "storage.low_latency_local", "storage-gateway.volume-cached.storage.low_latency_local",
+                 "does not serve data at local speed")
+
+
+def test_storage_protocols(run):
+    out = run(S.check_storage_protocols, "storage-gateway:fsx-file", concern="storage",
+              migration={"protocols": ["nfs"]})
+    assert_fails(out, "migration.protocols", "storage-gateway.fsx-file.protocols", "does not speak NFS")
+    out = run(S.check_storage_protocols, "storage-gateway:s3-file", concern="storage",
+              migration={"protocols": ["nfs"]})
+    assert_passes(out, "migration.protocols", "storage-gateway.s3-file.protocols", "speaks NFS")
+    # messaging protocols are not a storage question
+    assert run(S.check_storage_protocols, "storage-gateway:s3-file", concern="storage",
+               migration={"protocols": ["mqtt"]}) is None
+
+
+def test_fsx_file_gateway_not_available_to_new_customers(run):
+    out = run(S.check_available, "storage-gateway:fsx-file", concern="storage", storage={"access": ["file"]})
+    assert_fails(out, "availability", "storage-gateway.fsx-file.available_to_new_customers",
+                 "no longer available to new customers")
+    assert run(S.check_available, "storage-gateway:s3-file", concern="storage", storage={"access": ["file"]}) is None
+
+
+def test_fsx_file_gateway_excluded_by_the_engine(make_req, advise):
+    result = advise(make_req(storage={"access": ["file"]}, migration={"from": ["smb-server"]}))
+    assert result.ok
+    assert [o.id for o in result.recommendation.design.path] == ["storage-gateway:s3-file"]
+    excluded = {(e.id, e.variant): e.reasons for e in result.excluded}
+    assert any(r.requirement == "availability" and r.fact == "storage-gateway.fsx-file.available_to_new_customers"
+               for r in excluded[("storage-gateway", "fsx-file")])
+
+
+def test_storage_migration(run):
+    out = run(S.check_storage_migration, "storage-gateway:s3-file", concern="storage",
+              migration={"from": ["nfs-server"]})
+    assert_passes(out, "migration.from", "relation:storage-gateway:s3-file<-nfs-server", "replaces")
+    out = run(S.check_storage_migration, "storage-gateway:volume-cached", concern="storage",
+              migration={"from": ["nfs-server"]})
+    assert not out.ok and out.reason.requirement == "migration.from"
+    assert "cannot replace a NFS file server" in out.reason.text
+
+
+# ---- backup ------------------------------------------------------------------------------------------
+
+
+def test_rpo_quarter_hour_for_ebs_needs_continuous_backup_it_lacks(run):
+    out = run(S.check_rpo, "backup", concern="backup", backup={"rpo_hours": 0.25, "resources": ["ebs"]})
+    r = assert_fails(out, "backup.rpo_hours", "backup.backup.continuous_resources", "not ebs")
+    assert "continuous backup" in r.text and "1 hour" in r.text
+
+
+def test_rpo_quarter_hour_for_rds_passes_with_35_day_watch(run):
+    out = run(S.check_rpo, "backup", concern="backup", backup={"rpo_hours": 0.25, "resources": ["rds"]})
+    assert_passes(out, "backup.rpo_hours", "backup.backup.continuous", "point-in-time recovery")
+    keep = [w for w in out.watch if w.fact == "backup.backup.continuous_retention.max"]
+    assert len(keep) == 1 and "35 days" in keep[0].text
+    # resources not named: a watch says which resources continuous backup covers
+    out = run(S.check_rpo, "backup", concern="backup", backup={"rpo_hours": 0.25})
+    assert out.ok and "backup.backup.continuous_resources" in watch_facts(out)
+
+
+def test_rpo_met_by_scheduled_backups(run):
+    out = run(S.check_rpo, "backup", concern="backup", backup={"rpo_hours": 4, "resources": ["ebs"]})
+    assert_passes(out, "backup.rpo_hours", "backup.backup.min_frequency", "every 1 hour")
+
+
+def test_rpo_without_continuous_backup_fails_on_frequency(run, kb):
+    patched = with_fact(kb, "backup", "backup.continuous", False)
+    out = run(S.check_rpo, "backup", concern="backup", knowledge=patched, backup={"rpo_hours": 0.25})
+    assert_fails(out, "backup.rpo_hours", "backup.backup.min_frequency", "at most every 1 hour")
+
+
+def test_rpo_ebs_gives_no_fit_and_rds_fits(make_req, advise):
+    result = advise(make_req(backup={"rpo_hours": 0.25, "resources": ["ebs"]}))
+    assert not result.ok
+    assert result.conflicts and all("backup.rpo_hours" in c for c in result.conflicts)
+    result = advise(make_req(backup={"rpo_hours": 0.25, "resources": ["rds"]}))
+    assert result.ok and [o.id for o in result.recommendation.design.path] == ["backup"]
+    assert any("35 days" in w.text for w in result.recommendation.watch)
+
+
+@pytest.mark.parametrize("check, attr, fact, yes, no", [
+    (S.check_cross_region, "cross_region", "backup.cross_region", "another Region", "cannot copy backups across Regions"),
+    (S.check_cross_account, "cross_account", "backup.cross_account", "another account",
+     "cannot copy backups across accounts"),
+    (S.check_immutable, "immutable", "backup.immutable", "Vault Lock", "cannot make backups immutable"),
+])
+def test_backup_flags(run, kb, check, attr, fact, yes, no):
+    out = run(check, "backup", concern="backup", backup={attr: True})
+    assert_passes(out, f"backup.{attr}", f"backup.{fact}", yes)
+    patched = with_fact(kb, "backup", fact, False)
+    out = run(check, "backup", concern="backup", knowledge=patched, backup={attr: True})
+    assert_fails(out, f"backup.{attr}", f"backup.{fact}", no)
+    assert run(check, "backup", concern="backup", backup={attr: False}) is None
+
+
+def test_immutable_warns_about_the_cooling_off_period(run):
+    out = run(S.check_immutable, "backup", concern="backup", backup={"immutable": True})
+    [w] = out.watch
+    assert w.fact == "backup.vault_lock.cooling_off.min" and "72 hours" in w.text
+    assert w.requirement == "backup.immutable"
+
+
+def test_backup_retention(run, kb):
+    out = run(S.check_backup_retention, "backup", concern="backup", backup={"retention_days": 3650})
+    assert_passes(out, "backup.retention_days", "backup.backup.retention.max", "3,650 days")
+    patched = with_fact(kb, "backup", "backup.retention.max", 30)
+    out = run(S.check_backup_retention, "backup", concern="backup", knowledge=patched, backup={"retention_days": 31})
+    assert_fails(out, "backup.retention_days", "backup.backup.retention.max", "at most 30 days")
+
+
+def test_backup_resources(run, kb):
+    out = run(S.check_resources, "backup", concern="backup", backup={"resources": ["ebs", "dynamodb"]})
+    assert_passes(out, "backup.resources", "backup.backup.resources", "protects ebs, dynamodb")
+    patched = with_fact(kb, "backup", "backup.resources", ["ec2", "ebs"])
+    out = run(S.check_resources, "backup", concern="backup", knowledge=patched,
+              backup={"resources": ["ebs", "dynamodb"]})
+    assert_fails(out, "backup.resources", "backup.backup.resources", "does not protect dynamodb")

@@ -1,0 +1,194 @@
+"""Every invalid requirements file: exit 2 and one clear line (file:line:column, key path, what was expected).
+
+Never a traceback. A "did you mean" hint, when there is one, follows on its own indented line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from tests.helpers import DATA
+
+REQ = DATA / "requirements"
+
+
+def _error_lines(stderr: str) -> list[str]:
+    assert "Traceback" not in stderr
+    return [line for line in stderr.splitlines() if line.strip()]
+
+
+def _advise_fails(cli, path, *extra) -> list[str]:
+    code, out, err = cli("advise", "--answers", path, "--format", "json", *extra)
+    assert code == 2, (code, out, err)
+    assert out == ""
+    lines = _error_lines(err)
+    assert lines and lines[0].startswith("error: "), err
+    return lines
+
+
+# file, line, column, key path, fragments of the message (what was expected), hint or None
+CASES = [
+    ("unknown-section.yaml", 3, 1, "conection", ["unknown key 'conection'", "connection, constraints"],
+     "did you mean 'connection'?"),
+    ("unknown-constraint.yaml", 4, 3, "constraints.orderng", ["unknown key 'orderng'", "ordering, deduplication"],
+     "did you mean 'ordering'?"),
+    ("bad-delivery.yaml", 5, 3, "connection.delivery", ["'pus' is not valid", "expected one of: push, pull"],
+     "did you mean 'push'?"),
+    ("bad-producer.yaml", 4, 28, "constraints.producers.1", ["'iot-devise' is not valid", "iot-device"],
+     "did you mean 'iot-device'?"),
+    ("bad-migration.yaml", 4, 20, "migration.from.1", ["'kafak' is not valid", "rabbitmq", "kafka"],
+     "did you mean 'kafka'?"),
+    ("bad-version.yaml", 1, 1, "version", ["2 is not valid", "expected one of: 1"], None),
+    ("wrong-type.yaml", 4, 3, "constraints.peak_per_second", ["valid number", "'lots'"], None),
+    ("negative-number.yaml", 4, 3, "constraints.message_kib", ["greater than 0", "-5"], None),
+    ("bad-name.yaml", 2, 1, "name", ["lowercase slug", "'Order_Events'"], None),
+    # a missing key has no position of its own: the mapping that lacks it (after the comment line)
+    ("missing-name.yaml", 2, 1, "name", ["required key is missing"], None),
+]
+
+
+@pytest.mark.parametrize("name,line,column,key,fragments,hint", CASES, ids=[c[0] for c in CASES])
+def test_invalid_value_names_file_line_key_and_expectation(cli, name, line, column, key, fragments, hint):
+    path = REQ / name
+    lines = _advise_fails(cli, path)
+    head = lines[0]
+    assert head.startswith(f"error: {path}:{line}:{column}: {key}: "), head
+    for fragment in fragments:
+        assert fragment in head, (fragment, head)
+    if hint is None:
+        assert len(lines) == 1, lines
+    else:
+        assert len(lines) == 2, lines
+        assert lines[1].strip() == f"hint: {hint}"
+
+
+@pytest.mark.parametrize("name", ["not-a-mapping.yaml", "scalar.yaml"])
+def test_not_a_mapping(cli, name):
+    path = REQ / name
+    (head,) = _advise_fails(cli, path)
+    assert head == f"error: {path}:1:1: expected a mapping of requirements (version, name, connection, ...)"
+
+
+def test_empty_file_is_not_a_mapping(cli, tmp_path):
+    path = tmp_path / "empty.yaml"
+    path.write_text("")
+    (head,) = _advise_fails(cli, path)
+    assert head.startswith(f"error: {path}:1:1: expected a mapping")
+
+
+@pytest.mark.parametrize("name,line,column,problem", [
+    ("syntax-indent.yaml", 5, 12, "mapping values are not allowed here"),
+    ("syntax-unclosed.yaml", 4, 12, "expected ',' or '}'"),
+])
+def test_yaml_syntax_error_has_line_and_column(cli, name, line, column, problem):
+    path = REQ / name
+    (head,) = _advise_fails(cli, path)
+    assert head.startswith(f"error: {path}:{line}:{column}: invalid YAML: "), head
+    assert problem in head
+
+
+def test_duplicate_key_is_refused_at_the_second_occurrence(cli):
+    path = REQ / "duplicate-key.yaml"
+    (head,) = _advise_fails(cli, path)
+    assert head.startswith(f"error: {path}:4:1: invalid YAML: "), head
+    assert 'duplicate key "name"' in head
+
+
+def test_non_utf8_bytes_are_located(cli, tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("version: 1\nname: café\n".encode("latin-1"))
+    (head,) = _advise_fails(cli, path)
+    # line 2, byte column 10 is the 0xe9 of "café"
+    assert head.startswith(f"error: {path}:2:10: not UTF-8 text"), head
+    assert "0xe9" in head
+
+
+def test_file_not_found(cli, tmp_path):
+    path = tmp_path / "nope.yaml"
+    (head,) = _advise_fails(cli, path)
+    assert head == f"error: {path}: file not found"
+
+
+@pytest.mark.parametrize("command", ["advise", "graph"])
+def test_directory(cli, tmp_path, command):
+    code, out, err = cli(command, "--answers", tmp_path)
+    assert code == 2 and out == ""
+    (head,) = _error_lines(err)
+    assert head == f"error: {tmp_path}: is a directory, expected a YAML file"
+
+
+def test_oversize_file_is_refused_before_reading(cli, tmp_path):
+    from advisor.yamlio import MAX_BYTES
+
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as fh:  # sparse: the size is refused from stat, nothing is read
+        fh.truncate(MAX_BYTES + 1)
+    started = time.perf_counter()
+    (head,) = _advise_fails(cli, path)
+    assert time.perf_counter() - started < 2
+    assert head.startswith(f"error: {path}: file is {MAX_BYTES + 1} bytes; the limit is ")
+
+
+def test_requirements_limit_is_below_the_generic_yaml_limit(cli, tmp_path):
+    # a real (not sparse) file just over one MiB: valid YAML, but too large for a requirements file
+    path = tmp_path / "long-context.yaml"
+    path.write_text("version: 1\nname: long\ncontext: |\n" + ("  " + "x" * 98 + "\n") * 10_500)
+    assert 1024 * 1024 < path.stat().st_size
+    (head,) = _advise_fails(cli, path)
+    assert re.match(rf"error: {re.escape(str(path))}: file is \d+ bytes; the limit is 1048576 bytes$", head)
+
+
+def _billion_laughs(levels: int = 9, fan: int = 9) -> str:
+    lines = ["version: 1", "name: laughs", 'lol0: &lol0 ["lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * fan) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels,fan", [(9, 9), (40, 2)], ids=["billion-laughs", "binary-tree"])
+def test_alias_bomb_is_refused_quickly(cli, tmp_path, levels, fan):
+    path = tmp_path / "laughs.yaml"
+    path.write_text(_billion_laughs(levels, fan))  # about 1 KB, expanding to 9**9 or 2**40 strings
+    assert path.stat().st_size < 2000
+    started = time.perf_counter()
+    (head,) = _advise_fails(cli, path)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2, f"alias bomb took {elapsed:.2f}s"
+    assert head.startswith(f"error: {path}: document expands to more than ")
+    assert "aliases" in head and "refusing to load" in head
+
+
+def test_many_aliases_are_refused_before_parsing(cli, tmp_path):
+    path = tmp_path / "aliases.yaml"
+    path.write_text("version: 1\nname: aliases\nx: &x 1\nmany: [" + ", ".join(["*x"] * 1500) + "]\n")
+    started = time.perf_counter()
+    (head,) = _advise_fails(cli, path)
+    assert time.perf_counter() - started < 2
+    assert head == f"error: {path}: more than 1000 YAML aliases; refusing to expand"
+
+
+@pytest.mark.parametrize("name,systems,protocols", [
+    ("migration-single.yaml", ["activemq"], ["openwire"]),
+    ("migration-list.yaml", ["activemq", "ibm-mq"], ["jms", "openwire"]),
+])
+def test_migration_from_accepts_one_value_or_a_list(cli, name, systems, protocols):
+    code, out, err = cli("advise", "--answers", REQ / name, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["requirements"]["migration"]["from"] == systems
+    assert data["requirements"]["migration"]["protocols"] == protocols
+    # both forms mean the same to the engine: a broker migration lands on Amazon MQ
+    assert "mq" in [s["id"] for s in data["recommendation"]["services"]]
+
+
+def test_error_output_is_the_same_through_graph(cli):
+    """Another command that reads requirements reports the same located error."""
+    path = REQ / "bad-delivery.yaml"
+    code, out, err = cli("graph", "--answers", path)
+    assert code == 2 and out == ""
+    lines = _error_lines(err)
+    assert lines[0].startswith(f"error: {path}:5:3: connection.delivery: 'pus' is not valid")
