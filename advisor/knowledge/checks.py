@@ -243,7 +243,10 @@ def _study_items(docs: dict[str, Document], findings: list[Finding], question_id
             try:
                 item = StudyItem.model_validate(to_plain(data))
             except ValidationError as exc:
-                findings.extend(_pydantic_findings(doc, exc, ("items", i)))
+                for f in _pydantic_findings(doc, exc, ("items", i)):
+                    if "correct option" in f.message or "same text" in f.message:  # point at the options
+                        f = Finding(doc.locate(("items", i, "options")), f.message)
+                    findings.append(f)
                 continue
             here = doc.locate(("items", i, "id"))
             if item.origin != "authored":
