@@ -205,6 +205,8 @@ def to_sarif_dict(
             res["locations"] = [{"physicalLocation": phys}]
         if f.data:
             res["properties"] = dict(f.data)
+            if isinstance(f.data.get("fingerprint"), str):  # a checker's line-independent identity
+                res["partialFingerprints"] = {"mqadvise/v1": f.data["fingerprint"]}
         results.append(res)
     return {
         "$schema": SARIF_SCHEMA,

@@ -205,7 +205,7 @@ def test_knowledge_check_reports_duplicates_and_dangling_references(kcopy, cli):
     messages = [(f["file"], f["line"], f["message"]) for f in json.loads(out)["findings"]]
     assert ("study/zz-dupes.yaml", 2, "duplicate study item id 'sqs-long-video-job-visibility' "
             "(first at study/queues-topics.yaml:7:5)") in messages
-    assert any(f == "study/zz-dupes.yaml" and line == 20 and "same stem as sqs-long-video-job-visibility" in m
+    assert any(f == "study/zz-dupes.yaml" and line == 21 and "same stem as sqs-long-video-job-visibility" in m
                for f, line, m in messages)
 
 

@@ -219,7 +219,7 @@ def check_peak(ctx: Context, design: Design) -> Outcome | None:
             note = f" — {default.fact.note}" if default.fact.note else ""
             watch.append(Reason.of(f"{ctx.name(opt)}: {units.number(peak)}/s exceeds the default "
                                    f"{units.figure(default.fact, ctx.region)}; opt in to the higher limit{note}",
-                                   default, key))
+                                   default, key, setting=True))
         if limiting is None or cap < limiting[0]:
             limiting = (cap, opt, ref)
     if limiting is None:
@@ -250,9 +250,16 @@ def check_message_size(ctx: Context, design: Design) -> Outcome | None:
         if dcap is not None and size > dcap:
             watch.append(Reason.of(f"{ctx.name(opt)}: {units.number(size)} KiB is above the default "
                                    f"{units.figure(default.fact)}; raise the limit to {units.figure(ref.fact)}"
-                                   + (f" ({ref.fact.note})" if ref.fact.note else ""), ref, key))
-    smallest = min((ctx.ref(o, "message_size.max") for o in design.path if ctx.ref(o, "message_size.max")),
-                   key=lambda r: units.kib(r.fact) or float("inf"), default=None)
+                                   + (f" ({ref.fact.note})" if ref.fact.note else ""), ref, key, setting=True))
+    def effective(opt: Option) -> FactRef | None:
+        """The limit that applies as configured: the default when the size fits it, else the opt-in maximum."""
+        default = ctx.ref(opt, "message_size.default")
+        if default and (units.kib(default.fact) or 0) >= size:
+            return default
+        return ctx.ref(opt, "message_size.max")
+
+    limits = [r for r in (effective(o) for o in design.path) if r]
+    smallest = min(limits, key=lambda r: units.kib(r.fact) or float("inf"), default=None)
     text = f"{units.number(size)} KiB messages fit"
     if smallest:
         text += f" (limit {units.figure(smallest.fact)})"
@@ -285,7 +292,8 @@ def check_retention(ctx: Context, design: Design) -> Outcome | None:
     default = ctx.ref(store, "retention.default")
     if default and units.seconds(default.fact) is not None and need > units.seconds(default.fact):
         watch.append(Reason.of(f"{ctx.name(store)} keeps data {units.figure(default.fact)} by default; set the "
-                               f"retention period to at least {units.number(days)} days", default, key))
+                               f"retention period to at least {units.number(days)} days", default, key,
+                               setting=True))
     if ref.fact.unit is None:  # persistence without a published maximum
         return _passed(f"{ctx.name(store)} keeps unconsumed messages until they are consumed", ref, key, watch)
     return _passed(f"{ctx.name(store)} keeps unconsumed data up to {units.figure(ref.fact)}", ref, key, watch)

@@ -16,10 +16,11 @@ class Reason:
     fact: str | None = None
     source: str | None = None
     requirement: str | None = None
+    setting: bool = False  # a watch item that asks to raise a setting above its AWS default
 
     @classmethod
-    def of(cls, text: str, ref: FactRef | None, requirement: str | None = None) -> Reason:
-        return cls(text, ref.id if ref else None, ref.source if ref else None, requirement)
+    def of(cls, text: str, ref: FactRef | None, requirement: str | None = None, *, setting: bool = False) -> Reason:
+        return cls(text, ref.id if ref else None, ref.source if ref else None, requirement, setting)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "fact": self.fact, "source": self.source}

@@ -155,7 +155,7 @@ def score(ctx: Context, ev: Evaluation) -> None:
             adj.append((UNASKED_ORDERING, f"{ctx.name(opt)} pays for ordering and deduplication that were not asked for"))
         if ctx.val(opt, "orchestration") and req.constraints.workflow != "orchestration":
             adj.append((UNASKED_WORKFLOW, f"{ctx.name(opt)} adds a workflow engine that was not asked for"))
-    opt_ins = [w for w in ev.watch if w.fact and w.fact.endswith(".default")]
+    opt_ins = [w for w in ev.watch if w.setting]
     if opt_ins:
         adj.append((OPT_IN * len(opt_ins), "needs a setting raised above its default"))
     primary = ctx.val(path[0], "primary_producers")

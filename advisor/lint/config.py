@@ -97,7 +97,7 @@ def load_config(explicit: Path | None = None, start: Path | None = None) -> Lint
     cfg.format = table.get("format")
     cfg.region = table.get("region")
     if table.get("baseline") is not None:
-        cfg.baseline = str((path.parent / str(table["baseline"])))
+        cfg.baseline = str(path.parent / str(table["baseline"]))
     sev = table.get("severity", {})
     if not isinstance(sev, dict):
         raise InvalidInput("severity must be a table of rule code = level", location=Location(str(path)))

@@ -30,8 +30,8 @@ def rule_page(rule: LintRule) -> str:
 
 def index_page() -> str:
     lines = [HEADER, "# mqadvise lint rules\n",
-             "Every limit a rule compares with comes from the knowledge graph (`knowledge/services/`), with its "
-             "source and date.\n", "| Code | Name | Severity | What it checks |", "|---|---|---|---|"]
+             ("Every limit a rule compares with comes from the knowledge graph (`knowledge/services/`), with its "
+              "source and date.\n"), "| Code | Name | Severity | What it checks |", "|---|---|---|---|"]
     for r in all_rules():
         lines.append(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.default_severity} | {r.summary()} |")
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from advisor.errors import InvalidInput, Location
-from advisor.lint.model import Channel, Component, Element, Flow, FlowGraph, Pos, Suppression
+from advisor.lint.model import Channel, Component, Flow, FlowGraph, Pos, Suppression
 from advisor.lint.positions import PDict, PList, Tagged, load, plain, position
 
 # The variant AWS creates when a template or file does not name one (names, not figures).

@@ -77,7 +77,7 @@ def resolve_plain(text: str) -> Any:
         if _HEX.match(text):
             return int(text, 16)
         if _OCT.match(text):
-            return int(text[2:], 8)
+            return int(text, 0)
         if _FLOAT.match(text):
             return float(text)
         low = text.lower()

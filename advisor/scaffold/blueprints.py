@@ -229,3 +229,134 @@ def kinesis(ctx: dict[str, Any], plan: Plan) -> None:
 register(TemplateSet("kinesis", ("kinesis-stream-processing", "kinesis-firehose-delivery"), kinesis,
                      services=(frozenset({"kinesis-data-streams"}), frozenset({"kinesis-data-streams", "data-firehose"})),
                      description="Kinesis data stream with a Lambda consumer, optionally archived to S3 by Firehose"))
+
+
+# ----- EventBridge bus rules -> queues, Lambda functions or a workflow -----------------------------
+EB_BUS = Option("eventbridge", "bus")
+
+
+def eventbridge(ctx: dict[str, Any], plan: Plan) -> None:
+    kind = "queue" if plan.option("sqs") else "workflow" if plan.option("step-functions") else "lambda"
+    ctx["target_kind"] = kind
+    ctx["retry"] = {"attempts": plan.record("rule.retry_attempts", plan.fact(EB_BUS, "retry.max_attempts")),
+                    "max_age": plan.record("rule.retry_max_age_seconds", plan.seconds(EB_BUS, "retry.max_age"))}
+    ctx["dlq_retention"] = plan.seconds(SQS_STD, "retention.max").value
+    ctx["max_event_bytes"] = plan.record("event.max_bytes", plan.bytes(EB_BUS, "message_size.max"))
+    rules = [{"id": "Created", "name": "created", "pattern": {"detail-type": ["item.created"]}},
+             {"id": "Large", "name": "large", "pattern": {"detail": {"amount": [{"numeric": [">=", 1000]}]}}}]
+    comps: dict[str, Any] = {"producer-app": {"type": "application", "protocols": ["https"]}}
+    chans: dict[str, Any] = {"events-bus": {"service": "eventbridge", "variant": "bus", "encryption": "managed",
+                                            "targets_dead_letter": "target-dlq"},
+                             "target-dlq": {"service": "sqs", "variant": "standard", "encryption": "managed"}}
+    flows: list[dict[str, Any]] = [{"from": "producer-app", "to": "events-bus", "protocol": "https"}]
+    ctx["local_overrides"] = {}
+    if kind == "queue":
+        fifo = _fifo_wanted(plan, "sqs")
+        q = queue_settings(ctx, plan, fifo)
+        q["content_dedup"] = fifo
+        ctx["queue"] = q
+        ctx["local_overrides"] = {f"{r['id']}Queue": {"VisibilityTimeout": LOCAL_VISIBILITY} for r in rules}
+        for r in rules:
+            chans.update(queue_channels(f"{r['name']}-queue", q))
+            comps[f"{r['name']}-fn"] = lambda_component(ctx)
+            flows += [{"from": "events-bus", "to": f"{r['name']}-queue", "filter": r["pattern"]},
+                      {"from": f"{r['name']}-queue", "to": f"{r['name']}-fn"}]
+    elif kind == "lambda":
+        ctx["async_retries"] = 2      # design choice: Lambda's own default for asynchronous invocation
+        for r in rules:
+            comps[f"{r['name']}-fn"] = lambda_component(ctx, batch_size=None, batch_window_seconds=None)
+            flows.append({"from": "events-bus", "to": f"{r['name']}-fn", "filter": r["pattern"]})
+        chans["failed-events"] = {"service": "sqs", "variant": "standard", "encryption": "managed"}
+    else:
+        workflow_settings(ctx, plan)
+        rules = rules[:1]
+        wc, wch = workflow_architecture(ctx)
+        comps.update(wc)
+        chans.update(wch)
+        flows.append({"from": "events-bus", "to": "workflow", "filter": rules[0]["pattern"]})
+        flows += [{"from": "workflow", "to": f"{n}-fn"} for n in ("validate", "process", "compensate")]
+    for c in comps.values():
+        for k in [k for k, v in c.items() if v is None]:
+            del c[k]
+    ctx["rules"] = rules
+    ctx["readme_run"] = []
+    ctx["architecture"] = architecture(ctx, comps, chans, flows)
+
+
+register(TemplateSet("eventbridge", ("eventbridge-routing-to-queues", "eventbridge-event-routing",
+                                     "eventbridge-to-workflow"), eventbridge,
+                     services=(frozenset({"eventbridge"}), frozenset({"eventbridge", "sqs"}),
+                               frozenset({"eventbridge", "step-functions"})),
+                     description="EventBridge custom bus with content-based rules to queues, functions or a workflow"))
+
+
+# ----- EventBridge Scheduler -> function, queue or workflow ------------------------------------------
+EB_SCHED = Option("eventbridge", "scheduler")
+
+
+def scheduler(ctx: dict[str, Any], plan: Plan) -> None:
+    kind = "queue" if plan.option("sqs") else "workflow" if plan.option("step-functions") else "lambda"
+    ctx["target_kind"] = kind
+    expr = _cron_ok(plan.requirements.constraints.schedule)
+    ctx["schedule_expression"] = expr or "rate(1 hour)"
+    ctx["schedule_note"] = "from the requirements" if expr else "rate(1 hour): no valid schedule in the requirements"
+    ctx["retry"] = {"attempts": plan.record("schedule.retry_attempts", plan.fact(EB_SCHED, "retry.max_attempts")),
+                    "max_age": plan.record("schedule.retry_max_age_seconds", plan.seconds(EB_SCHED, "retry.max_age"))}
+    ctx["dlq_retention"] = plan.seconds(SQS_STD, "retention.max").value
+    ctx["local_overrides"] = {}
+    ctx["readme_run"] = []
+    comps: dict[str, Any] = {"schedule": {"type": "schedule"}}
+    chans: dict[str, Any] = {"job-schedule": {"service": "eventbridge", "variant": "scheduler",
+                                              "schedule": ctx["schedule_expression"],
+                                              "targets_dead_letter": "schedule-dlq"},
+                             "schedule-dlq": {"service": "sqs", "variant": "standard", "encryption": "managed"}}
+    flows: list[dict[str, Any]] = [{"from": "schedule", "to": "job-schedule"}]
+    if kind == "queue":
+        q = queue_settings(ctx, plan, False)
+        ctx["queue"] = q
+        ctx["local_overrides"] = {"WorkQueue": {"VisibilityTimeout": LOCAL_VISIBILITY}}
+        chans.update(queue_channels("work-queue", q))
+        comps["worker-fn"] = lambda_component(ctx)
+        flows += [{"from": "job-schedule", "to": "work-queue"}, {"from": "work-queue", "to": "worker-fn"}]
+    elif kind == "lambda":
+        ctx["async_retries"] = 2
+        comps["job-fn"] = {k: v for k, v in lambda_component(ctx).items() if k not in ("batch_size", "batch_window_seconds")}
+        chans["failed-runs"] = {"service": "sqs", "variant": "standard", "encryption": "managed"}
+        flows.append({"from": "job-schedule", "to": "job-fn"})
+    else:
+        workflow_settings(ctx, plan)
+        wc, wch = workflow_architecture(ctx)
+        comps.update(wc)
+        chans.update(wch)
+        flows.append({"from": "job-schedule", "to": "workflow"})
+        flows += [{"from": "workflow", "to": f"{n}-fn"} for n in ("validate", "process", "compensate")]
+    ctx["architecture"] = architecture(ctx, comps, chans, flows)
+
+
+register(TemplateSet("scheduler", ("scheduled-work", "scheduled-workflow", "scheduled-queue"), scheduler,
+                     services=(frozenset({"eventbridge"}),),
+                     description="EventBridge Scheduler invoking a function, a queue or a workflow with retries and a DLQ"))
+
+
+# ----- EventBridge Pipes: SQS -> Step Functions ----------------------------------------------------
+def pipes(ctx: dict[str, Any], plan: Plan) -> None:
+    workflow_settings(ctx, plan)
+    q = queue_settings(ctx, plan, _fifo_wanted(plan, "sqs"))
+    ctx["queue"] = q
+    ctx["pipe"] = {"batch_size": 1, "filter": {"body": {"type": ["request"]}}}
+    ctx["local_overrides"] = {"SourceQueue": {"VisibilityTimeout": LOCAL_VISIBILITY}}
+    ctx["readme_run"] = []
+    comps, chans = workflow_architecture(ctx)
+    comps["producer-app"] = {"type": "application", "protocols": ["https"]}
+    chans.update(queue_channels("source-queue", q))
+    chans["request-pipe"] = {"service": "eventbridge", "variant": "pipes", "batch_size": 1}
+    flows = [{"from": "producer-app", "to": "source-queue", "protocol": "https"},
+             {"from": "source-queue", "to": "request-pipe", "filter": ctx["pipe"]["filter"]},
+             {"from": "request-pipe", "to": "workflow"}]
+    flows += [{"from": "workflow", "to": f"{n}-fn"} for n in ("validate", "process", "compensate")]
+    ctx["architecture"] = architecture(ctx, comps, chans, flows)
+
+
+register(TemplateSet("pipes", ("pipes-queue-to-workflow",), pipes,
+                     services=(frozenset({"sqs", "eventbridge", "step-functions"}),),
+                     description="EventBridge pipe from an SQS queue (filtered) to a Step Functions workflow"))

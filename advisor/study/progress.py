@@ -124,7 +124,10 @@ class Progress:
         when = when or _now()
         entry = self.entry(item_id)
         card = self.card(item_id) or Card(due=when)
-        card, _log = Scheduler(enable_fuzzing=False).review_card(card, Rating(rating), review_datetime=when)
+        # No same-day learning steps: study sessions are days apart, so a first answer is scheduled in
+        # days (Again 1, Good 2, Easy 8 with the default parameters); lapses relearn after 10 minutes.
+        scheduler = Scheduler(learning_steps=(), enable_fuzzing=False)
+        card, _log = scheduler.review_card(card, Rating(rating), review_datetime=when)
         old = entry.get("card") or {}
         entry["card"] = {**old, **card.to_dict()}  # unknown card fields survive
         if correct is not None:

@@ -47,8 +47,7 @@ class MessageLoop(LintRule):
         import networkx as nx
 
         sub = ctx.graph.to_networkx().subgraph(cyclic)
-        found = 0
-        for cycle in nx.simple_cycles(sub, length_bound=MAX_LENGTH):
+        for found, cycle in enumerate(nx.simple_cycles(sub, length_bound=MAX_LENGTH), start=1):
             edges = [sub.edges[cycle[i], cycle[(i + 1) % len(cycle)]]["flow"] for i in range(len(cycle))]
             first = min(edges, key=lambda f: f.pos)
             start = cycle.index(first.source)
@@ -56,7 +55,6 @@ class MessageLoop(LintRule):
             path = " -> ".join([*ordered, ordered[0]])
             yield Hit(first, f"message loop: {path}", discriminator="|".join(sorted(cycle)),
                       hint="break the loop, or filter the handler's own messages and suppress with a reason")
-            found += 1
             if found >= MAX_CYCLES:
                 return
 

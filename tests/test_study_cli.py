@@ -1,0 +1,186 @@
+"""`mqadvise study` driven without a terminal: answers as arguments or JSON, results as JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import zipfile
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("MQADVISE_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def bank():
+    from advisor.study.bank import load_bank
+
+    return {i.id: i for i in load_bank()}
+
+
+def _progress(data_dir):
+    return json.loads((data_dir / "study-progress.json").read_text())
+
+
+def _wrong(item):
+    return next(l for l in "ABCD" if l not in item.correct_letters)
+
+
+def test_practice_with_answers_scores_explains_and_records(cli, bank, data_dir):
+    code, out, _ = cli("study", "practice", "--service", "sqs", "--count", "4", "--seed", "7", "--format", "json")
+    assert code == 0
+    quiz = json.loads(out)
+    assert len(quiz["items"]) == 4 and all("sqs" in q["services"] for q in quiz["items"])
+    assert all("answer" not in q and "correct" not in q["options"][0] for q in quiz["items"])
+    ids = [q["id"] for q in quiz["items"]]
+    letters = ["".join(bank[i].correct_letters) for i in ids]
+    letters[1] = _wrong(bank[ids[1]]) if bank[ids[1]].choose == 1 else "".join(
+        l for l in "ABCDE"[: len(bank[ids[1]].options)] if l not in bank[ids[1]].correct_letters)[:2]
+    code, out, _ = cli("study", "practice", "--service", "sqs", "--count", "4", "--seed", "7",
+                       "--answers", ",".join(letters), "--format", "json")
+    assert code == 0, out
+    result = json.loads(out)
+    assert [r["id"] for r in result["results"]] == ids
+    assert [r["correct"] for r in result["results"]] == [True, False, True, True]
+    assert result["report"]["score"] == {"correct": 3, "total": 4, "percent": 75.0, "unanswered": 0}
+    assert result["report"]["services"]["sqs"]["total"] == 4
+    assert all(o["why"] for r in result["results"] for o in r["options"])
+    saved = _progress(data_dir)
+    assert saved["items"][ids[1]]["last_correct"] is False and saved["items"][ids[0]]["correct"] == 1
+    assert saved["sessions"][-1]["mode"] == "practice"
+
+
+def test_practice_answers_as_json_on_stdin(cli, bank, data_dir):
+    chosen = ["sqs-fifo-ledger-order", "conn-streaming-services", "gen:limit:sqs:visibility_timeout.max"]
+    answers = {"answers": {i: "".join(bank[i].correct_letters) for i in chosen}}
+    answers["answers"][chosen[1]] = list(bank[chosen[1]].correct_letters)  # a list works too
+    code, out, _ = cli("study", "practice", "--answers", "-", "--format", "json", stdin=json.dumps(answers))
+    assert code == 0, out
+    result = json.loads(out)
+    assert [r["id"] for r in result["results"]] == chosen
+    assert result["report"]["score"]["percent"] == 100.0
+    assert set(_progress(data_dir)["items"]) == set(chosen)
+
+
+def test_bad_answers_are_usage_errors(cli):
+    code, _out, err = cli("study", "practice", "--ids", "sqs-fifo-ledger-order", "--answers", "Q")
+    assert code == 2 and "choose from" in err
+    code, _out, err = cli("study", "practice", "--answers", "-", stdin="{oops")
+    assert code == 2 and "not JSON" in err
+    code, _out, err = cli("study", "practice", "--ids", "no-such-item", "--answers", "A")
+    assert code == 2 and "no study item 'no-such-item'" in err
+
+
+def test_no_terminal_and_no_answers_is_refused(cli):
+    code, _out, err = cli("study", "practice")
+    assert code == 2 and "no terminal" in err
+
+
+def test_exam_reports_per_service_and_domain_with_explanations(cli, bank, data_dir):
+    code, out, _ = cli("study", "exam", "--count", "10", "--seed", "3", "--format", "json")
+    ids = [q["id"] for q in json.loads(out)["items"]]
+    assert len(ids) == 10
+    domains = {bank[i].domain for i in ids}
+    assert domains == {"secure", "resilient", "high-performing", "cost-optimized"}
+    answers = ["".join(bank[i].correct_letters) for i in ids[:7]]  # three left unanswered
+    code, out, _ = cli("study", "exam", "--count", "10", "--seed", "3", "--answers", ",".join(answers),
+                       "--format", "json")
+    assert code == 0, out
+    report = json.loads(out)["report"]
+    assert report["score"] == {"correct": 7, "total": 10, "percent": 70.0, "unanswered": 3}
+    assert sum(r["total"] for r in report["domains"].values()) == 10
+    assert set(report["services"]) == {s for i in ids for s in bank[i].services}
+    code, out, _ = cli("study", "exam", "--count", "10", "--seed", "3", "--answers", ",".join(answers))
+    assert code == 0
+    assert "exam: 7/10 correct (70%)" in out and "Exam domain" in out and "Service" in out
+    assert "source: https://" in out  # explanations at the end
+
+
+def test_review_asks_the_wrong_ones_until_they_are_right(cli, bank):
+    a, b = "sqs-delay-15-minutes", "kds-hot-shard"
+    cli("study", "practice", "--ids", f"{a},{b}", "--answers", f"{''.join(bank[a].correct_letters)},{_wrong(bank[b])}")
+    code, out, _ = cli("study", "review", "--format", "json")
+    assert [q["id"] for q in json.loads(out)["items"]] == [b]
+    code, out, _ = cli("study", "review", "--answers", "".join(bank[b].correct_letters), "--format", "json")
+    assert json.loads(out)["report"]["score"]["percent"] == 100.0
+    code, out, err = cli("study", "review", "--format", "json")
+    assert json.loads(out)["items"] == [] and "Nothing to review" in err
+
+
+def test_flashcards_rate_and_schedule(cli, data_dir):
+    code, out, _ = cli("study", "cards", "--service", "sqs", "--count", "3", "--seed", "1", "--format", "json")
+    cards = json.loads(out)["cards"]
+    assert len(cards) == 3 and all(c["id"].startswith("card:") for c in cards)
+    code, out, _ = cli("study", "cards", "--service", "sqs", "--count", "3", "--seed", "1", "--answers", "4,1,good",
+                       "--format", "json")
+    assert code == 0, out
+    results = json.loads(out)["results"]
+    assert [r["rating"] for r in results] == [4, 1, 3]
+    assert results[0]["due"] > results[2]["due"] > results[1]["due"]
+    saved = _progress(data_dir)["items"]
+    assert {c["id"] for c in cards} <= set(saved)
+    code, _out, err = cli("study", "cards", "--answers", "7")
+    assert code == 2 and "rating" in err
+
+
+def test_trap_cards_blank_out_figures():
+    from advisor.study.flashcards import cloze
+
+    assert cloze("The FIFO in-flight limit is 120,000 messages, not 20,000.") == \
+        "The FIFO in-flight limit is [...], not [...]."
+    assert "[...]" in cloze("Standard topics are at-least-once, not exactly-once.")
+
+
+def test_stats_json_and_reset_needs_consent(cli, bank, data_dir):
+    a = "sqs-delay-15-minutes"
+    cli("study", "practice", "--ids", a, "--answers", "".join(bank[a].correct_letters))
+    code, out, _ = cli("study", "stats", "--format", "json")
+    stats = json.loads(out)
+    assert stats["services"]["sqs"]["attempts"] == 1 and stats["services"]["sqs"]["accuracy"] == 100.0
+    code, out, _ = cli("study", "stats")
+    assert code == 0 and "Study progress by service" in out and "sqs" in out and "100%" in out
+    code, _out, err = cli("study", "stats", "--reset")
+    assert code == 2 and "--yes" in err
+    assert (data_dir / "study-progress.json").exists()
+    code, _out, err = cli("study", "stats", "--reset", "--yes")
+    assert code == 0 and not (data_dir / "study-progress.json").exists()
+
+
+def test_export_csv_anki_text_and_apkg(cli, bank, tmp_path):
+    code, _o, _e = cli("study", "export", "--to", "csv", "--out", tmp_path / "bank.csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "bank.csv").read_text())))
+    assert len(rows) == len(bank)
+    row = next(r for r in rows if r["id"] == "sqs-fifo-ledger-order")
+    assert row["answer"] == "".join(bank["sqs-fifo-ledger-order"].correct_letters)
+    assert row["sources"].startswith("https://") and row["domain"] == "resilient"
+    code, _o, err = cli("study", "export", "--to", "csv", "--out", tmp_path / "bank.csv")
+    assert code == 2 and "refusing to overwrite" in err
+
+    code, _o, _e = cli("study", "export", "--to", "anki", "--out", tmp_path / "deck.txt", "--service", "mq")
+    lines = (tmp_path / "deck.txt").read_text().splitlines()
+    assert lines[0] == "#separator:tab" and "#tags column:3" in lines
+    notes = [l for l in lines if not l.startswith("#")]
+    assert len(notes) == sum(1 for i in bank.values() if "mq" in i.services)
+    assert all(len(n.split("\t")) == 3 and "mqadvise::mq" in n.split("\t")[2] for n in notes)
+
+    code, _o, _e = cli("study", "export", "--to", "apkg", "--out", tmp_path / "deck.apkg", "--no-generated")
+    assert code == 0
+    with zipfile.ZipFile(tmp_path / "deck.apkg") as z:
+        z.extract("collection.anki2", tmp_path)
+    db = sqlite3.connect(tmp_path / "collection.anki2")
+    count = db.execute("select count(*) from notes").fetchone()[0]
+    db.close()
+    assert count == sum(1 for i in bank.values() if i.origin == "authored")
+
+
+def test_list_shows_ids(cli):
+    code, out, _ = cli("study", "list", "--service", "backup", "--format", "json")
+    data = json.loads(out)
+    assert data["count"] >= 10 and all("backup" in i["services"] for i in data["items"])
