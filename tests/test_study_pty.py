@@ -127,7 +127,7 @@ def test_review_in_a_terminal_then_nothing_left(term_env, bank, tmp_path):
 
 
 def test_timed_exam_stops_when_time_is_up_and_explains_at_the_end(term_env, bank):
-    t = Terminal(["study", "exam", "--count", "3", "--seed", "5", "--minutes", "0.05"], term_env)
+    t = Terminal(["study", "exam", "--count", "3", "--seed", "5", "--minutes", "0.1"], term_env)
     t.expect(r"Mock exam.*3 questions")
     first = t.expect(r"Question 1/3 · 0:0\d left.*?\n(.*?)Answer").group(1)
     item = next(i for i in bank.values() if " ".join(i.stem.split())[:40] in " ".join(first.split()))
@@ -135,7 +135,7 @@ def test_timed_exam_stops_when_time_is_up_and_explains_at_the_end(term_env, bank
     t.expect(r"Question 2/3")
     assert "✓ correct" not in t.screen
     t.expect("Answer")
-    time.sleep(3.2)  # the 3-second limit passes while the person thinks
+    time.sleep(6.2)  # the 6-second limit passes while the person thinks
     t.line("A")
     t.expect("time ran out before this answer")
     t.expect(r"exam: 1/3 correct \(33%\)\s+2 unanswered")

@@ -78,7 +78,7 @@ def ask_questions(console, items: list, *, explain_now: bool, clock=None) -> lis
                              console=console).strip()
             if raw.lower() in ("q", "quit"):
                 return answers
-            if not raw:
+            if not raw or (clock is not None and clock.expired):
                 break
             try:
                 given = parse_answer(raw, item)
