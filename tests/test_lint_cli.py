@@ -445,3 +445,38 @@ def test_pure_python_parser_gives_the_same_positions(monkeypatch):
     assert slow["channels"].keypos == fast["channels"].keypos
     assert slow["flows"].itempos == fast["flows"].itempos
     assert slow["extra"] == positions.Tagged("Ref", "Queue")
+
+
+def _scaffolds():
+    """(example, file name, text) for every generated scaffold file the linter reads."""
+    from advisor import api
+    from advisor.errors import MqadviseError
+    from advisor.scaffold import plan_files
+
+    kb = api.knowledge()
+    out = []
+    for example in sorted((ROOT / "examples").glob("*.yaml")):
+        try:
+            _, _, files, _ = plan_files(api.load_requirements(str(example)), kb=kb)
+        except MqadviseError:
+            continue  # no scaffold for this design yet
+        for name, text in sorted(files.items()):
+            if name.endswith((".yaml", ".yml")) and ("kind: architecture" in text or "\nResources:" in text):
+                out.append((example.stem, name, text))
+    return out
+
+
+def test_generated_scaffolds_lint_without_errors(kb):
+    """Every scaffold mqadvise generates passes `mqadvise lint` (default --fail-on error); the CloudFormation
+    templates have no finding at all."""
+    from advisor.lint import lint_text
+    from advisor.lint.engine import reaches
+
+    scaffolds = _scaffolds()
+    assert any(name == "architecture.yaml" for _, name, _ in scaffolds)
+    assert any(name.endswith("template.yaml") for _, name, _ in scaffolds)
+    for example, name, text in scaffolds:
+        found = lint_text(text, f"{example}/{name}", kb=kb)
+        assert not [f for f in found if reaches(f, "error")], [f"{f.where} {f.rule} {f.message}" for f in found]
+        if "\nResources:" in text:
+            assert found == [], [f"{f.where} {f.rule} {f.message}" for f in found]

@@ -181,6 +181,6 @@ def test_export_csv_anki_text_and_apkg(cli, bank, tmp_path):
 
 
 def test_list_shows_ids(cli):
-    code, out, _ = cli("study", "list", "--service", "backup", "--format", "json")
+    _code, out, _ = cli("study", "list", "--service", "backup", "--format", "json")
     data = json.loads(out)
     assert data["count"] >= 10 and all("backup" in i["services"] for i in data["items"])

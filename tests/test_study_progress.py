@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

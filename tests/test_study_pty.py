@@ -44,7 +44,7 @@ class Terminal:
 
     def expect(self, pattern: str, timeout: float = 30) -> re.Match:
         deadline = time.monotonic() + timeout
-        rx = re.compile(pattern, re.S)
+        rx = re.compile(pattern, re.DOTALL)
         while True:
             m = rx.search(self.screen, self.seen)
             if m:

@@ -13,7 +13,9 @@ from advisor.cli import catalog as catalog_cmd
 from advisor.cli import knowledge as knowledge_cmd
 from advisor.cli import lint as lint_cmd
 from advisor.cli import rules as rules_cmd
+from advisor.cli import scaffold as scaffold_cmd
 from advisor.cli import schema as schema_cmd
+from advisor.cli import sim as sim_cmd
 from advisor.cli import study as study_cmd
 from advisor.errors import MqadviseError
 
@@ -53,6 +55,8 @@ schema_cmd.register(app)
 lint_cmd.register(app)
 rules_cmd.register(app)
 app.add_typer(knowledge_cmd.app, name="knowledge")
+scaffold_cmd.register(app)
+app.add_typer(sim_cmd.app, name="sim")
 app.add_typer(study_cmd.app, name="study")
 app.add_typer(adr_cmd.app, name="adr")
 

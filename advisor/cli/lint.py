@@ -22,7 +22,7 @@ def lint(
                                                  "globs ('**/*.yaml'); '-' reads standard input."),
     output_format: str = typer.Option(None, "--format", "-f", help="text, json, sarif, github or junit."),
     fail_on: str = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity: "
-                                                        "error (default), warning, info or never."),
+                                                        "error (default), warning, info (shown as note) or never."),
     select: list[str] = typer.Option(None, "--select", help="Only these rules (codes, prefixes like MQA1, "
                                                             "or names); comma-separated or repeated."),
     ignore: list[str] = typer.Option(None, "--ignore", help="Skip these rules (codes, prefixes or names)."),
@@ -51,6 +51,7 @@ def lint(
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     threshold = fail_on or cfg.fail_on or "error"
+    threshold = "info" if threshold == "note" else threshold  # SARIF's word for info
     if threshold not in FAIL_ON:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}")
     selected = _split(select) or cfg.select

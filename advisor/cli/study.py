@@ -48,7 +48,8 @@ def _run_questions(mode: str, items: list, bank: list, *, answers: str | None, o
     from advisor.errors import InvalidInput, UsageError
     from advisor.study.bank import item_json, parse_answer, select
     from advisor.study.progress import Progress
-    from advisor.study.session import Answered, ExamClock, record as store, score
+    from advisor.study.session import Answered, ExamClock, score
+    from advisor.study.session import record as store
 
     if output_format not in ("text", "json"):
         raise InvalidInput(f"unknown format {output_format!r}; use text or json")
@@ -297,8 +298,7 @@ def export(
 ) -> None:
     """Export the question bank to CSV or to an Anki deck."""
     from advisor.cli.console import info
-    from advisor.errors import InvalidInput, RefusedOverwrite
-    from advisor.errors import Location
+    from advisor.errors import InvalidInput, Location, RefusedOverwrite
     from advisor.fsutil import write_new_file
     from advisor.study import export as ex
     from advisor.study.bank import load_bank, select

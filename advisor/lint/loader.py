@@ -339,10 +339,11 @@ class _Builder:
             "AWS::AmazonMQ::Broker": self._mq, "AWS::Events::EventBus": self._bus,
             "AWS::Events::Rule": self._rule, "AWS::IoT::TopicRule": self._iot_rule,
             "AWS::Pipes::Pipe": self._pipe, "AWS::S3::Bucket": self._bucket,
+            "AWS::Scheduler::Schedule": self._schedule,
         }
         later = {
             "AWS::SNS::Subscription": self._subscription, "AWS::Lambda::EventSourceMapping": self._esm,
-            "AWS::SQS::QueuePolicy": self._queue_policy,
+            "AWS::SQS::QueuePolicy": self._queue_policy, "AWS::Lambda::EventInvokeConfig": self._invoke_config,
         }
         self.globals_timeout = globals_timeout
         for phase in (handlers, later):
@@ -477,6 +478,10 @@ class _Builder:
             s["timeout_seconds"] = timeout
             if "Timeout" in p:
                 kp["timeout_seconds"] = p.keypos["Timeout"]
+        eic = p.get("EventInvokeConfig")
+        failure = _on_failure(self.tpl, eic.get("DestinationConfig")) if isinstance(eic, PDict) else None
+        if failure:
+            s["on_failure"], kp["on_failure"] = failure, p.keypos["EventInvokeConfig"]
         self.component(logical, "lambda", s, kp)
         events = p.get("Events")
         if isinstance(events, PDict):
@@ -495,6 +500,9 @@ class _Builder:
         if "MaximumBatchingWindowInSeconds" in props:
             settings["batch_window_seconds"] = _num(props["MaximumBatchingWindowInSeconds"])
             kp["batch_window_seconds"] = props.keypos["MaximumBatchingWindowInSeconds"]
+        failure = _on_failure(self.tpl, props.get("DestinationConfig"))
+        if failure:
+            settings["dead_letter"], kp["dead_letter"] = failure, props.keypos["DestinationConfig"]
         if etype in ("SQS", "Kinesis", "MQ", "MSK", "DynamoDB"):
             key = {"SQS": "Queue", "Kinesis": "Stream", "MQ": "Broker", "MSK": "Stream"}.get(etype, "Stream")
             source = self.tpl.ref(props.get(key))
@@ -545,11 +553,33 @@ class _Builder:
         if "MaximumBatchingWindowInSeconds" in p:
             settings["batch_window_seconds"] = _num(p["MaximumBatchingWindowInSeconds"])
             kp["batch_window_seconds"] = p.keypos["MaximumBatchingWindowInSeconds"]
-        dest = p.get("DestinationConfig")
-        if isinstance(dest, PDict) and isinstance(dest.get("OnFailure"), PDict):
-            settings["dead_letter"] = self.tpl.ref(dest["OnFailure"].get("Destination")) or "configured"
+        failure = _on_failure(self.tpl, p.get("DestinationConfig"))
+        if failure:
+            settings["dead_letter"], kp["dead_letter"] = failure, p.keypos["DestinationConfig"]
         _, _, ignores = self._meta(logical)
         self.flow(source, fn, self.tpl.resources.keypos[logical], settings, kp, ignores)
+
+    def _invoke_config(self, logical: str, p: PDict, res: PDict) -> None:
+        fn = self.tpl.ref(p.get("FunctionName"))
+        failure = _on_failure(self.tpl, p.get("DestinationConfig"))
+        if fn and failure:
+            comp = self.component(fn, "lambda")
+            comp.settings.setdefault("on_failure", failure)
+            comp.keypos.setdefault("on_failure", self.tpl.resources.keypos[logical])
+
+    def _schedule(self, logical: str, p: PDict, res: PDict) -> None:
+        self.channel(logical, "eventbridge", "scheduler", {"external_producers": True}, {})
+        target = p.get("Target")
+        if not isinstance(target, PDict):
+            return
+        pos = p.keypos["Target"]
+        settings: dict[str, Any] = {}
+        kp: dict[str, Pos] = {}
+        dl = target.get("DeadLetterConfig")
+        if isinstance(dl, PDict):
+            settings["dead_letter"] = self.tpl.ref(dl.get("Arn")) or "configured"
+            kp["dead_letter"] = target.keypos["DeadLetterConfig"]
+        self._deferred.append(lambda: self.flow(logical, self.endpoint(target.get("Arn"), pos), pos, settings, kp))
 
     def _kinesis(self, logical: str, p: PDict, res: PDict) -> None:
         mode = p.get("StreamModeDetails")
@@ -680,6 +710,13 @@ class _Builder:
                         pos = items.itempos[i]
                         self._deferred.append(lambda item=item, pos=pos, field=field: self.flow(
                             logical, self.endpoint(item.get(field), pos), pos, {"s3_notification": True}))
+
+
+def _on_failure(tpl: _Template, dest: Any) -> str | None:
+    """The failure destination of a DestinationConfig (``OnFailure.Destination``), as a logical id."""
+    if not isinstance(dest, PDict) or not isinstance(dest.get("OnFailure"), PDict):
+        return None
+    return tpl.ref(dest["OnFailure"].get("Destination")) or "configured"
 
 
 def _from_template(data: PDict, name: str, kb) -> FlowGraph:

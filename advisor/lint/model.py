@@ -133,11 +133,24 @@ class FlowGraph:
             dlq = ch.get("dead_letter")
             if isinstance(dlq, str):
                 out.setdefault(dlq, []).append(ch)
-        for f in self.flows:
-            dlq = f.get("dead_letter")
-            if isinstance(dlq, str):
-                out.setdefault(dlq, [])
+            targets = ch.get("targets_dead_letter")  # one DLQ for every target of a bus, rule or schedule
+            if isinstance(targets, str):
+                out.setdefault(targets, [])
+        for el in (*self.flows, *self.components.values()):
+            for key in ("dead_letter", "on_failure"):  # on_failure: Lambda/event source failure destinations
+                dlq = el.get(key)
+                if isinstance(dlq, str):
+                    out.setdefault(dlq, [])
         return out
+
+    def flow_dead_letter(self, flow: Flow) -> str | None:
+        """The DLQ of a flow: its own, or the ``targets_dead_letter`` of the channel it leaves."""
+        own = flow.get("dead_letter")
+        if own:
+            return str(own)
+        src = self.channels.get(flow.source)
+        shared = src.get("targets_dead_letter") if src is not None else None
+        return str(shared) if shared else None
 
     def is_dead_letter(self, name: str) -> bool:
         return name in self.dead_letter_of

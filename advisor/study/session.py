@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from advisor.knowledge.schema import STUDY_DOMAINS
 from advisor.study.bank import LETTERS, is_correct, item_json
@@ -120,7 +121,7 @@ def score(answers: list[Answered]) -> dict[str, Any]:
 def record(progress, answers: list[Answered], mode: str, *, when: dt.datetime | None = None,
            extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Store every answer (FSRS Good/Again) and a session summary; returns the summary."""
-    when = when or dt.datetime.now(dt.timezone.utc)
+    when = when or dt.datetime.now(dt.UTC)
     for a in answers:
         if a.given is not None:
             progress.record_answer(a.item.id, a.correct, a.given, when=when)

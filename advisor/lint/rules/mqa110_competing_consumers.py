@@ -7,8 +7,8 @@ class CompetingConsumers(LintRule):
     """Several different consumers read one point-to-point channel, each expecting every message.
 
     What it checks:
-        A channel whose knowledge says it is point-to-point only (`distribution: [p2p]`, `fan_out: false`) has
-        flows to more than one distinct consumer.
+        A queue (knowledge `model: queue`) whose knowledge says it is point-to-point only
+        (`distribution: [p2p]`, `fan_out: false`) has flows to more than one distinct consumer.
 
     Why:
         Each message on a queue goes to one receiver. Two different services on one queue split the messages
@@ -38,6 +38,8 @@ class CompetingConsumers(LintRule):
         for ch in ctx.graph.channels.values():
             dist = ctx.fact(ch, "distribution")
             fan = ctx.fact(ch, "fan_out")
+            if ctx.value(ch, "model") != "queue":
+                continue  # a workflow invoking several functions is orchestration, not competition
             if dist is None or dist.fact.value != ["p2p"] or (fan is not None and fan.fact.value):
                 continue
             targets = sorted({f.target for f in ctx.graph.outgoing.get(ch.id, [])})

@@ -7,8 +7,9 @@ class SnsSubscriptionWithoutDlq(LintRule):
     """An SNS subscription without a dead-letter queue (redrive policy).
 
     What it checks:
-        Every flow out of an SNS topic (a subscription) has `dead_letter` naming an SQS queue, when the
-        knowledge graph says SNS supports dead-letter queues.
+        Every flow out of an SNS topic (a subscription) has `dead_letter` naming an SQS queue (or the topic
+        names one for all subscriptions with `targets_dead_letter`), when the knowledge graph says SNS
+        supports dead-letter queues.
 
     Why:
         SNS retries a failed delivery according to its delivery policy and then discards the message. For a
@@ -42,6 +43,6 @@ class SnsSubscriptionWithoutDlq(LintRule):
             if ref is None or ref.fact.value is not True:
                 continue
             for flow in g.outgoing.get(ch.id, []):
-                if not flow.get("dead_letter"):
+                if not g.flow_dead_letter(flow):
                     yield Hit(flow, f"subscription {ch.id} -> {flow.target} has no dead-letter queue; "
                                     "undeliverable messages are discarded after the retries", facts=[ref])

@@ -8,7 +8,7 @@ class EventBridgeTargetWithoutDlq(LintRule):
 
     What it checks:
         Every flow out of an EventBridge bus rule or an EventBridge Scheduler schedule has `dead_letter` (the
-        target's DeadLetterConfig).
+        target's DeadLetterConfig), or the channel names one for all its targets (`targets_dead_letter`).
 
     Why:
         EventBridge retries a failing target for up to the retry policy's age and attempts (from the knowledge
@@ -47,7 +47,7 @@ class EventBridgeTargetWithoutDlq(LintRule):
                 target = g.channels.get(flow.target)
                 if target is not None and target.service == "eventbridge" and target.get("rule"):
                     continue  # bus -> rule inside a template is not a target
-                if not flow.get("dead_letter"):
+                if not ctx.graph.flow_dead_letter(flow):
                     tail = f" after {ctx.figure(retry)} of retries" if retry else ""
                     yield Hit(flow, f"target {flow.target} of {ch.id} has no dead-letter queue; failed events are "
                                     f"dropped{tail}", facts=[r for r in (ref, retry) if r])

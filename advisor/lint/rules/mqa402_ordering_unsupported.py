@@ -55,5 +55,6 @@ class OrderingUnsupported(LintRule):
             if wanted == "global" and have == "per-key" and ctx.value(ch, "global_ordering_single_group") is True:
                 continue
             key = "ordering" if ch.get("ordering") else "variant"
+            keeps = "does not keep order" if have == "none" else f"keeps only {have} order"
             yield Hit(ch, f"{wanted} ordering is expected but {ch.id} ({ch.service}"
-                          f"{':' + ch.variant if ch.variant else ''}) keeps {have} order", key, facts=[ref])
+                          f"{':' + ch.variant if ch.variant else ''}) {keeps}", key, facts=[ref])

@@ -1,0 +1,95 @@
+"""`mqadvise sim`: the local simulator for a scaffold (moto on 127.0.0.1 plus the Lambda runner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Run a scaffold on the local simulator: up, down, status, demo.", no_args_is_help=True)
+
+DIR_ARG = typer.Argument(Path("."), help="The scaffolded project folder.", file_okay=False)
+
+
+@app.command("up")
+def up(project: Path = DIR_ARG, output_json: bool = typer.Option(False, "--json", help="Print the state as JSON.")
+       ) -> None:
+    """Serve moto on 127.0.0.1 (free port), provision infra/template.yaml, run the handlers; print the env."""
+    from advisor.cli.console import info, print_data, print_json
+    from advisor.sim.control import up as start
+
+    st = start(project)
+    if output_json:
+        print_json(st)
+        return
+    info(f"simulator running: pid {st['pid']} at {st['endpoint']} (stop with `mqadvise sim down {project}`)")
+    for key, value in st["env"].items():
+        print_data(f"export {key}={value}")
+
+
+@app.command("down")
+def down(project: Path = DIR_ARG) -> None:
+    """Stop the simulator started by `sim up` (by its PID)."""
+    from advisor.cli.console import info
+    from advisor.sim.control import down as stop
+
+    st = stop(project)
+    info(f"stopped pid {st['pid']} ({st['endpoint']})")
+
+
+@app.command("status")
+def status(project: Path = DIR_ARG, output_json: bool = typer.Option(False, "--json")) -> None:
+    """Is a simulator running for this folder, where, and with which resources."""
+    from advisor.cli.console import print_data, print_json
+    from advisor.sim.control import status as get
+
+    st = get(project)
+    if output_json:
+        print_json(st or {"running": False})
+    elif st is None:
+        print_data("not running")
+    else:
+        print_data(f"{'running' if st['alive'] else 'dead (stale state file)'}: pid {st['pid']} at {st['endpoint']}")
+        for key, value in st["outputs"].items():
+            print_data(f"  {key}: {value}")
+    if st is None or not st["alive"]:
+        raise typer.Exit(1)
+
+
+@app.command("demo")
+def demo(
+    project: Path = DIR_ARG,
+    count: int = typer.Option(50, "--count", "-n", min=1, help="Messages to send."),
+    rate: float = typer.Option(10.0, "--rate", min=0.1, help="Messages per second."),
+    fail_rate: float = typer.Option(0.0, "--fail-rate", min=0.0, max=1.0,
+                                    help="Failure injection: share of handler invocations that raise."),
+    output_json: bool = typer.Option(False, "--json", help="No live view; print the final counters as JSON."),
+) -> None:
+    """Run the producer and the handlers with a live view: sent, queued, in flight, processed, retried, DLQ."""
+    from advisor.cli.console import print_json
+    from advisor.sim.demo import run_demo
+
+    if output_json:
+        print_json(run_demo(project, count=count, rate=rate, fail_rate=fail_rate).as_dict())
+        return
+    from rich.live import Live
+    from rich.table import Table
+
+    def table(stats) -> Table:
+        t = Table(title=f"mqadvise sim demo: {project} (failure injection {fail_rate:.0%})")
+        t.add_column("counter")
+        t.add_column("value", justify="right")
+        for key, value in stats.as_dict().items():
+            if key == "executions":
+                for status_name, n in sorted(value.items()):
+                    t.add_row(f"executions {status_name.lower()}", str(n))
+            else:
+                t.add_row(key.replace("_", " "), str(value))
+        return t
+
+    from advisor.sim.demo import DemoStats
+
+    with Live(table(DemoStats()), refresh_per_second=8) as live:
+        final = run_demo(project, count=count, rate=rate, fail_rate=fail_rate,
+                         on_tick=lambda s: live.update(table(s)))
+        live.update(table(final))

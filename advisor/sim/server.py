@@ -1,0 +1,128 @@
+"""`mqadvise sim up`: moto served on 127.0.0.1 with a scaffold's template provisioned and its handlers running.
+
+Run as a child process (``python -m advisor.sim.server DIR PORT``) and stopped by its PID. It writes
+``DIR/.mqadvise-sim/state.json`` (pid, port, endpoint, stack outputs) once it is ready and removes it on exit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+STATE_DIR = ".mqadvise-sim"
+STATE_FILE = "state.json"
+
+
+def state_path(project: Path) -> Path:
+    return Path(project) / STATE_DIR / STATE_FILE
+
+
+def read_state(project: Path) -> dict[str, Any] | None:
+    path = state_path(project)
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def find_template(project: Path) -> Path:
+    for rel in ("infra/template.yaml", "template.yaml", "infra/template.yml"):
+        if (project / rel).is_file():
+            return project / rel
+    raise FileNotFoundError(f"no infra/template.yaml in {project}")
+
+
+def serve(project: Path, port: int) -> None:
+    from moto.server import ThreadedMotoServer
+
+    from advisor.fsutil import atomic_write_text
+    from advisor.sim.cfn import load_template
+    from advisor.sim.moto_env import FAKE_ENV, Provisioner, env_name, lambda_bridge
+    from advisor.sim.runner import Runner
+
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ.update(FAKE_ENV)
+    os.environ["MOTO_PORT"] = str(port)          # Step Functions tasks call back into this server
+    os.environ["AWS_ENDPOINT_URL"] = endpoint   # handlers use the standard variable, as on a laptop
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        import urllib.request
+
+        req = urllib.request.Request(f"{endpoint}/moto-api/config", method="POST",
+                                     data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(req, timeout=10).read()   # noqa: S310 - our own loopback server
+        import boto3
+
+        clients: dict[str, Any] = {}
+
+        def client(service: str) -> Any:
+            if service not in clients:
+                clients[service] = boto3.client(service, endpoint_url=endpoint, region_name=FAKE_ENV["AWS_REGION"])
+            return clients[service]
+
+        sys.path.insert(0, str(project))
+        runner = Runner(client)
+        with lambda_bridge(runner):
+            prov = Provisioner(client, runner, project.resolve().name)
+            outputs = prov.provision(load_template(find_template(project)))
+            env = {"AWS_ENDPOINT_URL": endpoint, **{k: FAKE_ENV[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                                                         "AWS_DEFAULT_REGION")}}
+            env.update({env_name(k): str(v) for k, v in outputs.items()})
+            state = {"pid": os.getpid(), "port": port, "endpoint": endpoint, "outputs": outputs, "env": env,
+                     "started": time.time(), "skipped": prov.skipped}
+            path = state_path(project)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(path, json.dumps(state, indent=2, default=str))
+            while not stop.is_set():
+                try:
+                    runner.poll_once()
+                except Exception as exc:  # noqa: BLE001 - keep serving; report it
+                    print(f"runner: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+                stop.wait(0.2)
+    finally:
+        server.stop()
+        try:
+            st = read_state(project)
+            if st and st.get("pid") == os.getpid():
+                state_path(project).unlink()
+        except OSError:
+            pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = argv if argv is not None else sys.argv[1:]
+    serve(Path(args[0]), int(args[1]))
+
+
+if __name__ == "__main__":
+    main()
