@@ -77,3 +77,9 @@ class KnowledgeError(MqadviseError):
 
 class NotFound(MqadviseError):
     """An id (service, pattern, ADR, rule) that does not exist."""
+
+
+class MissingEngine(MqadviseError):
+    """A local engine needs something installed first; the hint says exactly what (exit 2)."""
+
+    exit_code = 2

@@ -480,3 +480,24 @@ def test_generated_scaffolds_lint_without_errors(kb):
         assert not [f for f in found if reaches(f, "error")], [f"{f.where} {f.rule} {f.message}" for f in found]
         if "\nResources:" in text:
             assert found == [], [f"{f.where} {f.rule} {f.message}" for f in found]
+
+
+def test_template_suppressions_in_metadata_and_comments(cli, tmp_path):
+    text = textwrap.dedent("""\
+        Metadata:
+          mqadvise:
+            ignore: {MQA105: "no pollers in this stack"}
+        Resources:
+          Audit:
+            Type: AWS::SQS::Queue
+            Metadata:
+              mqadvise: {ignore: {MQA101: "audit messages are replayed from S3"}}
+          Jobs:   # mqadvise: ignore[MQA101] jobs are idempotent and re-created nightly
+            Type: AWS::SQS::Queue
+          Other:
+            Type: AWS::SQS::Queue
+        """)
+    code, out, _ = cli("lint", write(tmp_path, "t.yaml", text), "-f", "json", "--fail-on", "warning")
+    # Other is reported; the file-level MQA105 suppression matched nothing and is reported as unused
+    assert codes(out) == [("MQA003", 3), ("MQA101", 11)]
+    assert code == 1

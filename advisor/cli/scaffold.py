@@ -36,7 +36,8 @@ def scaffold(
          f"into {escape(str(result.out_dir))}: {len(result.files)} files")
     for path in result.files:
         print_data(str(path))
-    info(f"next: cd {escape(str(result.out_dir))} && {escape("pip install -e '.[dev]'")} && pytest")
+    install = escape("pip install -e '.[dev]'")
+    info(f"next: cd {escape(str(result.out_dir))} && {install} && pytest")
 
 
 def register(app: typer.Typer) -> None:

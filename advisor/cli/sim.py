@@ -93,3 +93,23 @@ def demo(
         final = run_demo(project, count=count, rate=rate, fail_rate=fail_rate,
                          on_tick=lambda s: live.update(table(s)))
         live.update(table(final))
+
+
+@app.command("engines")
+def engines(
+    name: str = typer.Argument(None, help="Check one engine: exit 2 with what to install when it is missing."),
+    output_json: bool = typer.Option(False, "--json", help="Print the engines as JSON."),
+) -> None:
+    """The local engines (brokers) the simulator can start, whether each is installed, and what to install."""
+    from advisor.cli.console import print_data, print_json
+    from advisor.sim.engines import list_engines, require
+
+    rows = [require(name).describe()] if name else list_engines()
+    if output_json:
+        print_json(rows)
+        return
+    for row in rows:
+        state = "available" if row["available"] else f"missing: {row['install']}"
+        print_data(f"{row['name']:<10} {', '.join(row['protocols']):<22} {row['stands_in_for']:<12} {state}")
+        for note in row["notes"]:
+            print_data(f"{'':<10} note: {note}")

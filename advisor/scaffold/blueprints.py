@@ -103,7 +103,7 @@ def _cron_ok(expr: str | None) -> str | None:
 
 
 def _ceil(x: float) -> int:
-    return int(math.ceil(x))
+    return math.ceil(x)
 
 
 # ----- SNS -> SQS fan-out ---------------------------------------------------------------------
@@ -124,12 +124,16 @@ def sns_fanout(ctx: dict[str, Any], plan: Plan) -> None:
     ctx["readme_run"] = []
     comps: dict[str, Any] = {"producer-app": {"type": "application", "protocols": ["https"]}}
     chans: dict[str, Any] = {"events-topic": {"service": "sns", "variant": "fifo" if fifo else "standard",
-                                              "encryption": "managed"}}
+                                              "encryption": "managed"},
+                             "delivery-failures": {"service": "sqs", "variant": "fifo" if fifo else "standard",
+                                                   "encryption": "managed",
+                                                   "retention_days": round(q["dlq_retention"] / 86400, 3)}}
     flows: list[dict[str, Any]] = [{"from": "producer-app", "to": "events-topic", "protocol": "https"}]
     for s in subs:
         comps[f"{s['name']}-fn"] = lambda_component(ctx)
         chans.update(queue_channels(f"{s['name']}-queue", q))
-        flow: dict[str, Any] = {"from": "events-topic", "to": f"{s['name']}-queue", "raw_delivery": True}
+        flow: dict[str, Any] = {"from": "events-topic", "to": f"{s['name']}-queue", "raw_delivery": True,
+                                "dead_letter": "delivery-failures"}
         if s["filter"]:
             flow["filter"] = s["filter"]
         flows += [flow, {"from": f"{s['name']}-queue", "to": f"{s['name']}-fn"}]
@@ -218,7 +222,7 @@ def kinesis(ctx: dict[str, Any], plan: Plan) -> None:
                              "failures-queue": {"service": "sqs", "variant": "standard", "encryption": "managed",
                                                 "retention_days": 14}}
     flows: list[dict[str, Any]] = [{"from": "producer-app", "to": "events-stream", "protocol": "https"},
-                                   {"from": "events-stream", "to": "consumer-fn"}]
+                                   {"from": "events-stream", "to": "consumer-fn", "on_failure": "failures-queue"}]
     if firehose:
         chans["archive-delivery"] = {"service": "data-firehose", "encryption": "managed"}
         comps["archive-bucket"] = {"type": "s3-bucket"}
@@ -264,7 +268,8 @@ def eventbridge(ctx: dict[str, Any], plan: Plan) -> None:
     elif kind == "lambda":
         ctx["async_retries"] = 2      # design choice: Lambda's own default for asynchronous invocation
         for r in rules:
-            comps[f"{r['name']}-fn"] = lambda_component(ctx, batch_size=None, batch_window_seconds=None)
+            comps[f"{r['name']}-fn"] = lambda_component(ctx, batch_size=None, batch_window_seconds=None,
+                                                        on_failure="failed-events")
             flows.append({"from": "events-bus", "to": f"{r['name']}-fn", "filter": r["pattern"]})
         chans["failed-events"] = {"service": "sqs", "variant": "standard", "encryption": "managed"}
     else:
@@ -320,7 +325,8 @@ def scheduler(ctx: dict[str, Any], plan: Plan) -> None:
         flows += [{"from": "job-schedule", "to": "work-queue"}, {"from": "work-queue", "to": "worker-fn"}]
     elif kind == "lambda":
         ctx["async_retries"] = 2
-        comps["job-fn"] = {k: v for k, v in lambda_component(ctx).items() if k not in ("batch_size", "batch_window_seconds")}
+        comps["job-fn"] = {k: v for k, v in lambda_component(ctx, on_failure="failed-runs").items()
+                           if k not in ("batch_size", "batch_window_seconds")}
         chans["failed-runs"] = {"service": "sqs", "variant": "standard", "encryption": "managed"}
         flows.append({"from": "job-schedule", "to": "job-fn"})
     else:

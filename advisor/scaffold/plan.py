@@ -115,7 +115,7 @@ def base_context(plan: Plan) -> dict[str, Any]:
 def _handler_timeout(processing_minutes: float | None) -> int:
     if not processing_minutes:
         return 30
-    return max(30, int(math.ceil(processing_minutes * 60 * 1.5)))
+    return max(30, math.ceil(processing_minutes * 60 * 1.5))
 
 
 def _pattern_name(plan: Plan) -> str:

@@ -7,8 +7,9 @@ registered with ``register(TemplateSet(...))``; nothing else in the scaffolder n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 Blueprint = Callable[[dict[str, Any], Any], None]   # (context, Plan inputs) -> adds keys to context
 

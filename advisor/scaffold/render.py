@@ -79,7 +79,7 @@ def render_set(layers: list[str], ctx: dict[str, Any]) -> dict[str, str]:
             sources[rel] = rel
     out: dict[str, str] = {}
     for rel in sorted(sources):
-        target = rel[:-3] if rel.endswith(".j2") else rel
+        target = rel.removesuffix(".j2")
         if target.startswith("package/"):
             target = ctx["package"] + target[len("package"):]
         if any(part.startswith("_") and part != "__init__.py.j2" and part != "__init__.py"

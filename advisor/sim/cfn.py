@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -50,7 +51,7 @@ def parse_template(text: str) -> dict[str, Any]:
     yaml.constructor.add_multi_constructor("!", construct)
     data = yaml.load(text)
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
-        raise ValueError("not a CloudFormation template: no Resources mapping")
+        raise TypeError("not a CloudFormation template: no Resources mapping")
     return json.loads(json.dumps(data, default=str))
 
 

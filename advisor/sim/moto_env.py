@@ -18,13 +18,22 @@ import os
 import re
 import sys
 import zipfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from advisor.sim.cfn import ACCOUNT_ID, REGION, Resolver, creation_order, load_template
-from advisor.sim.runner import (AsyncTarget, FirehoseGlue, FunctionSpec, KinesisMapping, PipeGlue, Runner, Schedule,
-                                SqsMapping)
+from advisor.sim.runner import (
+    AsyncTarget,
+    FirehoseGlue,
+    FunctionSpec,
+    KinesisMapping,
+    PipeGlue,
+    Runner,
+    Schedule,
+    SqsMapping,
+)
 
 FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
             "AWS_SECURITY_TOKEN": "testing", "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION}
@@ -385,8 +394,8 @@ class Provisioner:
             iam.create_role(RoleName="mqadvise-sim", AssumeRolePolicyDocument=json.dumps({
                 "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                         "Principal": {"Service": "lambda.amazonaws.com"}}]}))
-        except Exception:  # noqa: BLE001 - already there
-            pass
+        except iam.exceptions.EntityAlreadyExistsException:
+            pass  # one shared role for every function
         self._role_done = True
 
     def _Lambda_EventSourceMapping(self, lid: str, p: dict[str, Any]) -> None:
@@ -486,7 +495,7 @@ class LocalAWS:
             self._clients[service] = boto3.client(service, region_name=REGION)
         return self._clients[service]
 
-    def __enter__(self) -> LocalAWS:
+    def __enter__(self) -> LocalAWS:  # noqa: PYI034 - the class is not subclassed
         from moto import mock_aws
 
         self._saved_env = {k: os.environ.get(k) for k in [*FAKE_ENV, "AWS_ENDPOINT_URL"]}
@@ -512,7 +521,7 @@ class LocalAWS:
             os.environ.update({env_name(k): str(v) for k, v in self.outputs.items()})
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._bridge.__exit__(*exc)
         self._mock.stop()
         for k, v in {**self._saved_env, **getattr(self, "_exported", {})}.items():

@@ -27,8 +27,9 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 ASYNC_RETRIES_DEFAULT = 2  # https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
 

@@ -38,9 +38,14 @@ class EventBridgePutEventsQuota(LintRule):
         peak = ctx.graph.expectations.get("peak_per_second")
         if peak is None:
             return
+        default_bus_checked = False
         for ch in channels_of(ctx, "eventbridge", "bus"):
-            if ch.get("rule") and not ch.get("event_bus") and ctx.graph.incoming.get(ch.id):
-                continue  # a rule behind a bus of this file: the bus is checked
+            if ch.get("rule") and not ch.get("event_bus"):
+                if ctx.graph.incoming.get(ch.id):
+                    continue  # a rule behind a bus of this file: the bus is checked
+                if default_bus_checked:
+                    continue  # rules on the default bus share one quota: report it once
+                default_bus_checked = True
             ref = ctx.fact(ch, "throughput.max")
             if ref is None:
                 continue

@@ -1,0 +1,181 @@
+"""Every AWS-native design of issue 4 is scaffolded, linted (ruff, cfn-lint, mqadvise lint) and its own
+tests are run on the local simulator in a subprocess (the mqadvise venv has the generated dev deps)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EX = ROOT / "examples"
+
+_A = {"data": "messaging", "completion": "async"}
+CASES: dict[str, tuple[object, str | None]] = {
+    "sqs-worker-dlq": ({"connection": {**_A, "delivery": "pull", "distribution": "p2p"},
+                        "constraints": {"ordering": "none", "producers": ["application"], "consumers": ["lambda"],
+                                        "managed": "serverless"}}, None),
+    "sqs-fifo-ordering": (EX / "strict-ordering-per-customer.yaml", None),
+    "sns-sqs-fanout": (EX / "order-fanout-filtering.yaml", None),
+    "sns-fifo-sqs-fifo-fanout": ({"connection": {**_A, "delivery": "pull", "distribution": "pubsub"},
+                                  "constraints": {"ordering": "per-key", "deduplication": True, "filtering": True,
+                                                  "producers": ["application"], "consumers": ["lambda"],
+                                                  "managed": "serverless"}}, "sns-fifo-sqs-fifo-fanout"),
+    "eventbridge-routing-to-queues": ({"connection": {**_A, "delivery": "pull", "distribution": "pubsub"},
+                                       "constraints": {"filtering": True, "producers": ["aws-service"],
+                                                       "consumers": ["container"], "managed": "serverless"}},
+                                      "eventbridge-routing-to-queues"),
+    "eventbridge-event-routing": (EX / "saas-events-to-lambda.yaml", None),
+    "eventbridge-to-workflow": ({"connection": {**_A, "delivery": "push", "distribution": "pubsub"},
+                                 "constraints": {"filtering": True, "producers": ["application"],
+                                                 "consumers": ["workflow"], "workflow": "orchestration",
+                                                 "managed": "serverless"}}, None),
+    "scheduled-work": (EX / "nightly-schedule.yaml", None),
+    "scheduled-queue": ({"connection": {**_A, "delivery": "pull", "distribution": "p2p"},
+                         "constraints": {"producers": ["schedule"], "consumers": ["container"],
+                                         "schedule": "rate(1 hour)"}}, None),
+    "scheduled-workflow": ({"connection": {**_A, "delivery": "push", "distribution": "p2p"},
+                            "constraints": {"producers": ["schedule"], "consumers": ["workflow"],
+                                            "schedule": "rate(1 hour)", "workflow": "orchestration"}}, None),
+    "pipes-queue-to-workflow": ({"connection": {**_A, "delivery": "pull", "distribution": "p2p"},
+                                 "constraints": {"producers": ["application"], "consumers": ["workflow"],
+                                                 "workflow": "orchestration", "managed": "serverless"}},
+                                "pipes-queue-to-workflow"),
+    "kinesis-stream-processing": ({"connection": {"data": "streaming", "completion": "async", "delivery": "pull",
+                                                  "distribution": "pubsub"},
+                                   "constraints": {"ordering": "per-key", "replay": True, "peak_per_second": 3000,
+                                                   "producers": ["application"], "consumers": ["lambda"]}}, None),
+    "kinesis-firehose-delivery": (EX / "clickstream-analytics.yaml", None),
+    "step-functions-orchestration": (EX / "order-workflow-compensation.yaml", None),
+    "step-functions-express": (EX / "sync-order-validation.yaml", None),
+}
+
+
+def _answers(tmp: Path, pattern: str, source: object) -> Path:
+    if isinstance(source, Path):
+        return source
+    import yaml
+
+    path = tmp / f"{pattern}.yaml"
+    path.write_text(yaml.safe_dump({"version": 1, "name": pattern.replace("_", "-"), **source}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """pattern -> (project folder, ScaffoldResult)."""
+    from advisor.scaffold import scaffold
+
+    base = tmp_path_factory.mktemp("scaffolds")
+    out = {}
+    for pattern, (source, choose) in CASES.items():
+        answers = _answers(base, pattern, source)
+        result = scaffold(answers, base / pattern, pattern=choose)
+        out[pattern] = (base / pattern, result)
+    return out
+
+
+def _run(args: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(cwd), str(ROOT)]), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    return subprocess.run(args, check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def project_runs(generated):
+    """Each generated project's own pytest, four at a time (they mostly wait on visibility timeouts)."""
+    def run(item):
+        pattern, (folder, _) = item
+        return pattern, _run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider"], folder)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(pool.map(run, generated.items()))
+
+
+def test_every_pattern_of_the_issue_is_scaffolded(generated):
+    assert {p: r.pattern_id for p, (_, r) in generated.items()} == {p: p for p in CASES}
+
+
+@pytest.mark.parametrize("pattern", list(CASES))
+def test_generated_project_tests_pass_on_the_simulator(pattern, project_runs):
+    proc = project_runs[pattern]
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    import re
+
+    passed = int(re.search(r"(\d+) passed", proc.stdout).group(1))
+    assert passed >= 3 and "skipped" not in proc.stdout
+
+
+@pytest.mark.parametrize("pattern", list(CASES))
+def test_generated_code_passes_ruff_and_template_passes_cfn_lint(pattern, generated):
+    folder, _ = generated[pattern]
+    ruff = _run([sys.executable, "-m", "ruff", "check", "."], folder)
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+    cfn = _run([sys.executable, "-c", "import sys; from cfnlint.runner import main; sys.exit(main())",
+                "infra/template.yaml"], folder)
+    # cfn-lint exit status is a bit mask: 2 errors, 4 warnings, 8 informational
+    assert not cfn.returncode & 2 and not cfn.returncode & 1, cfn.stdout + cfn.stderr
+    assert cfn.returncode == 0, cfn.stdout     # and in fact no warning either
+
+
+@pytest.mark.parametrize("pattern", list(CASES))
+def test_architecture_and_template_lint_clean_with_mqadvise_lint(pattern, generated):
+    from advisor.architecture import Architecture
+    from advisor.lint import lint_paths
+    from advisor.yamlio import load_file, to_plain
+
+    folder, _ = generated[pattern]
+    Architecture.model_validate(to_plain(load_file(str(folder / "architecture.yaml")).data))
+    result = lint_paths([str(folder / "architecture.yaml"), str(folder / "infra" / "template.yaml")])
+    assert [f"{f.code} {f.message}" for f in result.findings] == []
+
+
+@pytest.mark.parametrize("pattern", ["sns-sqs-fanout", "kinesis-firehose-delivery"])
+def test_the_copied_requirements_regenerate_the_same_project(pattern, generated, tmp_path):
+    from advisor.scaffold import scaffold
+
+    folder, _ = generated[pattern]
+    again = tmp_path / "again"
+    scaffold(folder / "mqadvise.yaml", again, pattern=CASES[pattern][1])
+    files = sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file()
+                   and not any(part.startswith((".ruff", ".pytest", "__pycache__")) for part in p.parts))
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for rel in files:
+        if rel.name != "README.md":   # the README names its folder's ADR link relative to it
+            assert (folder / rel).read_bytes() == (again / rel).read_bytes(), rel
+
+
+def test_settings_come_from_the_knowledge(generated, kb):
+    from advisor.knowledge.base import Option
+    from advisor.sim.cfn import load_template
+
+    folder, result = generated["sqs-worker-dlq"]
+    tpl = load_template(folder / "infra" / "template.yaml")
+    queue = tpl["Resources"]["WorkQueue"]["Properties"]
+    fn = tpl["Resources"]["WorkerFunction"]["Properties"]
+    mult = kb.value(Option("sqs", "standard"), "lambda_visibility_multiplier")
+    assert queue["VisibilityTimeout"] == mult * fn["Timeout"]
+    assert result.figures["queue.visibility_timeout_seconds"]["source"].startswith("https://docs.aws.amazon.com/")
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == kb.value(Option("sqs", "standard"),
+                                                                  "lambda_max_receive_count.min")
+    folder, _ = generated["kinesis-firehose-delivery"]
+    stream = load_template(folder / "infra" / "template.yaml")["Resources"]["EventsStream"]["Properties"]
+    per_shard = kb.value(Option("kinesis-data-streams", "provisioned"), "throughput.per_shard")
+    assert stream["ShardCount"] == -(-5000 // per_shard)          # clickstream peak 5000/s
+
+
+def test_readme_links_an_existing_adr(tmp_path):
+    from advisor.scaffold import scaffold
+
+    src = tmp_path / "repo"
+    (src / "docs" / "adr").mkdir(parents=True)
+    (src / "docs" / "adr" / "0007-nightly-report-job.md").write_text("# ADR 7\n")
+    answers = src / "mqadvise.yaml"
+    answers.write_text((EX / "nightly-schedule.yaml").read_text())
+    scaffold(answers, src / "service")
+    assert "[../docs/adr/0007-nightly-report-job.md](../docs/adr/0007-nightly-report-job.md)" in \
+        (src / "service" / "README.md").read_text()
