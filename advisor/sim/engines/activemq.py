@@ -20,7 +20,7 @@ from advisor.sim.engines.base import (
     Engine,
     EngineError,
     RunningEngine,
-    free_port,
+    free_ports,
     missing_modules,
 )
 
@@ -128,16 +128,15 @@ class ActiveMQEngine(Engine):
         assert base is not None
         for sub in ("conf", "data", "tmp", "lib"):
             (base / sub).mkdir(exist_ok=True)
-        ports = {"openwire": free_port(), "stomp": free_port()}
         with_mqtt = mqtt_jars_present()
+        picked = free_ports(3 if with_mqtt else 2)
+        ports = {"openwire": picked[0], "stomp": picked[1]}
         if with_mqtt:
-            ports["mqtt"] = free_port()
+            ports["mqtt"] = picked[2]
             for jar in MQTT_JARS:
                 link = base / "lib" / jar
                 if not link.exists():
                     link.symlink_to(os.path.join(JAVA_SHARE, jar))
-        if len(set(ports.values())) != len(ports):
-            raise EngineError("activemq: could not pick distinct free ports; try again")
         running.ports.update({"stomp": ports["stomp"], "openwire": ports["openwire"],
                               **({"mqtt": ports["mqtt"]} if with_mqtt else {})})
         uris = {"openwire": "tcp", "stomp": "stomp", "mqtt": "mqtt"}

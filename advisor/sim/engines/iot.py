@@ -34,7 +34,7 @@ from typing import Any, Self
 
 from advisor.errors import InvalidInput
 from advisor.sim.engines import iot_sql
-from advisor.sim.engines.base import LOCALHOST, EngineError, RunningEngine, free_port
+from advisor.sim.engines.base import LOCALHOST, EngineError, RunningEngine
 
 IOT_CORE = "iot-core"
 QOS_FACT = "mqtt.qos_max"
@@ -150,9 +150,8 @@ class MqttGateway:
             loop = asyncio.new_event_loop()
             self._loop = loop
             try:
-                self.port = free_port()
-                self._server = loop.run_until_complete(
-                    asyncio.start_server(self._client, self.host, self.port))
+                self._server = loop.run_until_complete(asyncio.start_server(self._client, self.host, 0))
+                self.port = int(self._server.sockets[0].getsockname()[1])
             except BaseException as exc:            # noqa: BLE001 - reported to the starting thread
                 failure.append(exc)
                 ready.set()

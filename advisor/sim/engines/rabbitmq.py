@@ -25,7 +25,7 @@ from advisor.sim.engines.base import (
     RunningEngine,
     clean_env,
     find_processes,
-    free_port,
+    free_ports,
     missing_modules,
 )
 
@@ -84,9 +84,7 @@ class RabbitMQEngine(Engine):
     def _start(self, running: RunningEngine, timeout: float) -> None:
         wd = running.workdir
         assert wd is not None
-        amqp, dist, epmd_port = free_port(), free_port(), free_port()
-        while dist == amqp:
-            dist = free_port()
+        amqp, dist, epmd_port = free_ports(3)
         running.ports.update({"amqp": amqp, "dist": dist, "epmd": epmd_port})
         for sub in ("home", "mnesia", "log"):
             (wd / sub).mkdir(exist_ok=True)
