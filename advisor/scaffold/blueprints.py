@@ -366,3 +366,7 @@ def pipes(ctx: dict[str, Any], plan: Plan) -> None:
 register(TemplateSet("pipes", ("pipes-queue-to-workflow",), pipes,
                      services=(frozenset({"sqs", "eventbridge", "step-functions"}),),
                      description="EventBridge pipe from an SQS queue (filtered) to a Step Functions workflow"))
+
+
+# ----- more template sets (SNS push, Firehose, AppFlow, Storage Gateway, Backup) --------------------
+from advisor.scaffold import blueprints_more  # noqa: F401 - registers its sets

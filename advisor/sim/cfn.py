@@ -155,6 +155,10 @@ class Resolver:
                 if key == "Fn::Join":
                     sep, items = arg
                     return sep.join(str(self.resolve(i)) for i in self.resolve(items))
+                if key == "Fn::Base64":
+                    import base64
+
+                    return base64.b64encode(str(self.resolve(arg)).encode("utf-8")).decode("ascii")
                 if key == "Fn::Select":
                     idx, items = arg
                     return self.resolve(items)[int(self.resolve(idx))]

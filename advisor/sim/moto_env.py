@@ -327,6 +327,59 @@ class Provisioner:
         self.runner.pipes.append(PipeGlue(name, url, source, p["Target"], batch, filters,
                                           tp.get("InvocationType", "FIRE_AND_FORGET")))
 
+    # ----- control planes of the broker designs (the data planes are local engines) -------------
+    def _IoT_TopicRule(self, lid: str, p: dict[str, Any]) -> None:
+        """Stored in moto's IoT control plane; ``advisor.sim.engines.iot.RulesEngine`` runs it."""
+        name = p.get("RuleName") or re.sub(r"[^A-Za-z0-9_]", "_", self.name(lid, 128))
+        self.client("iot").create_topic_rule(ruleName=name, topicRulePayload=_camel(p["TopicRulePayload"]))
+        self.r.refs[lid] = name
+        self.r.attrs[lid] = {"Arn": f"arn:aws:iot:{REGION}:{ACCOUNT_ID}:rule/{name}"}
+
+    def _AmazonMQ_Configuration(self, lid: str, p: dict[str, Any]) -> None:
+        resp = self.client("mq").create_configuration(
+            Name=p.get("Name") or self.name(lid, 150), EngineType=p["EngineType"], EngineVersion=p["EngineVersion"])
+        self.r.refs[lid] = resp["Id"]
+        self.r.attrs[lid] = {"Arn": resp["Arn"], "Id": resp["Id"],
+                             "Revision": resp["LatestRevision"]["Revision"]}
+
+    def _AmazonMQ_Broker(self, lid: str, p: dict[str, Any]) -> None:
+        kwargs: dict[str, Any] = {
+            "BrokerName": p.get("BrokerName") or self.name(lid, 50), "EngineType": p["EngineType"],
+            "EngineVersion": p["EngineVersion"], "HostInstanceType": p["HostInstanceType"],
+            "DeploymentMode": p["DeploymentMode"], "PubliclyAccessible": bool(p.get("PubliclyAccessible", False)),
+            "AutoMinorVersionUpgrade": bool(p.get("AutoMinorVersionUpgrade", True)),
+            "Users": [{k: v for k, v in u.items() if k in ("Username", "Password", "ConsoleAccess", "Groups")}
+                      for u in p.get("Users", [])]}
+        for key in ("SubnetIds", "SecurityGroups"):
+            if p.get(key) and all(isinstance(v, str) for v in p[key]):
+                kwargs[key] = p[key]
+        if p.get("Configuration"):
+            kwargs["Configuration"] = {"Id": p["Configuration"]["Id"],
+                                       "Revision": int(p["Configuration"]["Revision"])}
+        resp = self.client("mq").create_broker(**kwargs)
+        self.r.refs[lid] = resp["BrokerId"]
+        self.r.attrs[lid] = {"Arn": resp["BrokerArn"], "Id": resp["BrokerId"]}
+
+    def _MSK_ServerlessCluster(self, lid: str, p: dict[str, Any]) -> None:
+        vpc = [{"SubnetIds": [s for s in c.get("SubnetIds") or [] if isinstance(s, str)],
+                "SecurityGroupIds": [s for s in c.get("SecurityGroups") or [] if isinstance(s, str)]}
+               for c in p.get("VpcConfigs", [])]
+        arn = self.client("kafka").create_cluster_v2(
+            ClusterName=p["ClusterName"], Serverless={"VpcConfigs": vpc, "ClientAuthentication":
+                                                      p.get("ClientAuthentication", {})})["ClusterArn"]
+        self.r.refs[lid] = arn
+        self.r.attrs[lid] = {"Arn": arn}
+
+    def _MSK_Cluster(self, lid: str, p: dict[str, Any]) -> None:
+        group = dict(p["BrokerNodeGroupInfo"])
+        group["ClientSubnets"] = [s for s in group.get("ClientSubnets") or [] if isinstance(s, str)]
+        group["SecurityGroups"] = [s for s in group.get("SecurityGroups") or [] if isinstance(s, str)]
+        arn = self.client("kafka").create_cluster(
+            ClusterName=p["ClusterName"], KafkaVersion=p["KafkaVersion"], BrokerNodeGroupInfo=group,
+            NumberOfBrokerNodes=int(p["NumberOfBrokerNodes"]))["ClusterArn"]
+        self.r.refs[lid] = arn
+        self.r.attrs[lid] = {"Arn": arn}
+
     # ----- IAM (recorded; moto does not enforce permissions) ---------------------------------
     def _IAM_Role(self, lid: str, p: dict[str, Any]) -> None:
         name = p.get("RoleName") or self.name(lid)

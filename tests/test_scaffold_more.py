@@ -1,0 +1,168 @@
+"""The push-notification, Firehose, AppFlow, Storage Gateway and Backup designs are scaffolded, linted (ruff,
+cfn-lint, mqadvise lint) and their own tests run in a subprocess, like the designs of test_scaffold_patterns."""
+
+from __future__ import annotations
+
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.test_scaffold_patterns import EX, _answers, _run
+
+_PUSH = {"completion": "async", "delivery": "push", "distribution": "pubsub"}
+CASES: dict[str, tuple[object, str | None]] = {
+    "sns-push-notifications": (EX / "ops-alerts-email-sms.yaml", None),
+    "sns-firehose-archive": ({"connection": _PUSH, "constraints": {"producers": ["application"], "consumers": ["s3"],
+                                                                   "managed": "serverless"}}, None),
+    "firehose-direct-delivery": (EX / "log-delivery-opensearch.yaml", None),
+    "firehose-direct-delivery-s3": ({"constraints": {"producers": ["application"], "consumers": ["s3"],
+                                                     "managed": "serverless"}},
+                                    "firehose-direct-delivery"),
+    "appflow-saas-transfer": (EX / "salesforce-to-redshift.yaml", None),
+    "storage-gateway-file": (EX / "nfs-share-backed-by-s3.yaml", None),
+    "storage-gateway-volume-cached": (EX / "block-volumes-cloud-primary.yaml", None),
+    "storage-gateway-volume-stored": (EX / "block-volumes-local-primary.yaml", None),
+    "storage-gateway-tape": (EX / "tape-library-replacement.yaml", None),
+    "backup-plan": (EX / "backup-hourly-compliance.yaml", None),
+    "backup-plan-pitr": (EX / "backup-point-in-time.yaml", None),
+}
+
+
+def _pattern(case: str) -> str:
+    return {"firehose-direct-delivery-s3": "firehose-direct-delivery", "backup-plan-pitr": "backup-plan"}.get(case, case)
+
+
+@pytest.fixture(scope="session")
+def generated_more(tmp_path_factory):
+    from advisor.scaffold import scaffold
+
+    base = tmp_path_factory.mktemp("scaffolds-more")
+    out = {}
+    for case, (source, choose) in CASES.items():
+        answers = _answers(base, case, source)
+        out[case] = (base / case, scaffold(answers, base / case, pattern=choose))
+    return out
+
+
+@pytest.fixture(scope="session")
+def project_runs_more(generated_more):
+    def run(item):
+        case, (folder, _) = item
+        return case, _run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider"], folder)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(pool.map(run, generated_more.items()))
+
+
+def test_every_design_is_scaffolded_by_its_pattern(generated_more):
+    assert {c: r.pattern_id for c, (_, r) in generated_more.items()} == {c: _pattern(c) for c in CASES}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_generated_project_tests_pass(case, project_runs_more):
+    proc = project_runs_more[case]
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    passed = int(re.search(r"(\d+) passed", proc.stdout).group(1))
+    assert passed >= 5 and "skipped" not in proc.stdout
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_generated_code_passes_ruff_and_template_passes_cfn_lint(case, generated_more):
+    folder, _ = generated_more[case]
+    ruff = _run([sys.executable, "-m", "ruff", "check", "."], folder)
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+    cfn = _run([sys.executable, "-c", "import sys; from cfnlint.runner import main; sys.exit(main())",
+                "infra/template.yaml"], folder)
+    assert cfn.returncode == 0, cfn.stdout + cfn.stderr          # no error, no warning
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_architecture_and_template_lint_clean(case, generated_more):
+    from advisor.architecture import Architecture
+    from advisor.lint import lint_paths
+    from advisor.yamlio import load_file, to_plain
+
+    folder, _ = generated_more[case]
+    Architecture.model_validate(to_plain(load_file(str(folder / "architecture.yaml")).data))
+    result = lint_paths([str(folder / "architecture.yaml"), str(folder / "infra" / "template.yaml")])
+    assert [f"{f.rule} {f.message}" for f in result.findings] == []
+
+
+@pytest.mark.parametrize("case", ["appflow-saas-transfer", "storage-gateway-tape", "backup-plan"])
+def test_operations_designs_have_a_runbook_and_no_simulator_claims(case, generated_more):
+    folder, _ = generated_more[case]
+    readme = (folder / "README.md").read_text()
+    assert "## Operations runbook" in readme and "mqadvise sim" not in readme
+    assert "aws cloudformation deploy" in readme
+
+
+def test_settings_come_from_the_knowledge(generated_more, kb):
+    from advisor.knowledge.base import Option
+    from advisor.sim.cfn import load_template
+
+    fh = Option("data-firehose", None)
+    folder, result = generated_more["firehose-direct-delivery-s3"]
+    dest = load_template(folder / "infra" / "template.yaml")["Resources"]["DeliveryStream"]["Properties"][
+        "ExtendedS3DestinationConfiguration"]
+    assert dest["BufferingHints"] == {"IntervalInSeconds": kb.value(fh, "buffer.interval.default"),
+                                      "SizeInMBs": kb.value(fh, "buffer.size.default")}
+    assert result.figures["firehose.max_record_bytes"]["value"] == kb.value(fh, "message_size.max") * 1024
+    folder, result = generated_more["backup-plan"]
+    vault = load_template(folder / "infra" / "template.yaml")["Resources"]["Vault"]["Properties"]
+    hours = kb.value(Option("backup", None), "vault_lock.cooling_off.min")
+    assert vault["LockConfiguration"]["ChangeableForDays"] == -(-hours // 24)
+    assert result.figures["vault.lock_changeable_days"]["source"].startswith("https://docs.aws.amazon.com/")
+    folder, _ = generated_more["storage-gateway-volume-cached"]
+    param = load_template(folder / "infra" / "template.yaml")["Parameters"]["VolumeSizeInBytes"]
+    assert param["MaxValue"] == kb.value(Option("storage-gateway", "volume-cached"), "volume_size.max") * 1024 ** 3
+
+
+def test_schedule_follows_the_requirements(generated_more):
+    from advisor.sim.cfn import load_template
+
+    folder, _ = generated_more["appflow-saas-transfer"]
+    trig = load_template(folder / "infra" / "template.yaml")["Resources"]["TransferFlow"]["Properties"]["TriggerConfig"]
+    assert trig["TriggerProperties"]["ScheduleExpression"] == "cron(0 2 * * ? *)"   # salesforce-to-redshift.yaml
+    folder, _ = generated_more["backup-plan-pitr"]
+    (rule,) = load_template(folder / "infra" / "template.yaml")["Resources"]["Plan"]["Properties"]["BackupPlan"][
+        "BackupPlanRule"]
+    assert rule["EnableContinuousBackup"] is True and len(rule["CopyActions"]) == 1    # rpo 0.25 h, cross-account
+
+
+@pytest.mark.parametrize("example,pattern", [
+    ("ops-alerts-email-sms", "sns-push-notifications"), ("log-delivery-opensearch", "firehose-direct-delivery"),
+    ("salesforce-to-redshift", "appflow-saas-transfer"), ("nfs-share-backed-by-s3", "storage-gateway-file"),
+    ("block-volumes-cloud-primary", "storage-gateway-volume-cached"),
+    ("block-volumes-local-primary", "storage-gateway-volume-stored"),
+    ("tape-library-replacement", "storage-gateway-tape"), ("backup-hourly-compliance", "backup-plan"),
+    ("backup-point-in-time", "backup-plan")])
+def test_examples_scaffold_without_pattern_through_the_cli(example, pattern, tmp_path, cli):
+    code, _, err = cli("scaffold", "--answers", EX / f"{example}.yaml", "--out", tmp_path / "o")
+    assert code == 0, err
+    assert (tmp_path / "o" / "infra" / "template.yaml").is_file() and (tmp_path / "o" / "architecture.yaml").is_file()
+    assert pattern in (tmp_path / "o" / "README.md").read_text()
+
+
+def test_fsx_file_gateway_is_refused_with_the_knowledge_reason(kb):
+    from advisor.errors import UsageError
+    from advisor.knowledge.base import Option
+    from advisor.requirements import Requirements
+    from advisor.scaffold.blueprints_more import storage_gateway
+    from advisor.scaffold.plan import Plan
+
+    req = Requirements.model_validate({"version": 1, "name": "win-shares", "storage": {"access": "file"}})
+    plan = Plan(req, None, kb, "storage-gateway-fsx-file", (Option("storage-gateway", "fsx-file"),), "", "x.yaml")
+    with pytest.raises(UsageError, match="no longer available to new customers") as exc:
+        storage_gateway({"project": "win-shares"}, plan)
+    assert exc.value.exit_code == 2
+    assert kb.value(Option("storage-gateway", "fsx-file"), "available_to_new_customers") is False
+
+
+def test_fsx_file_gateway_cannot_be_forced_with_pattern(tmp_path, cli):
+    answers = tmp_path / "smb.yaml"
+    answers.write_text("version: 1\nname: win-shares\nstorage: {access: file, primary: cloud}\n"
+                       "migration: {from: smb-server, protocols: [smb]}\n")
+    code, _, err = cli("scaffold", "--answers", answers, "--out", tmp_path / "o", "--pattern", "storage-gateway-fsx-file")
+    assert code == 2 and "storage-gateway-fsx-file" in err and not (tmp_path / "o").exists()
