@@ -3,6 +3,7 @@ tests run on real local engines (amqtt, rabbitmq-server, activemq, tansu) in a s
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -15,6 +16,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "examples"
+MQADVISE = [sys.executable, "-c", "from advisor.cli.app import main; main()"]
 
 IOT_QUEUE = {"connection": {"data": "messaging", "completion": "async", "delivery": "pull", "distribution": "p2p"},
              "constraints": {"producers": ["iot-device"], "consumers": ["container"], "managed": "serverless"},
@@ -129,9 +131,36 @@ def test_architecture_and_template_lint_clean_with_mqadvise_lint(pattern, genera
 @pytest.mark.parametrize("pattern", list(CASES))
 def test_simulator_imports_go_through_conftest_only(pattern, generated):
     folder, _ = generated[pattern]
+    importing = re.compile(r"^\s*(from|import)\s+(advisor|localaws)\b", re.MULTILINE)
     users = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.py")
-                   if "advisor" in p.read_text(encoding="utf-8"))
+                   if "localaws" not in p.relative_to(folder).parts and importing.search(p.read_text("utf-8")))
     assert users == ["tests/conftest.py"]
+
+
+def test_sim_up_starts_the_scaffolds_engine_and_down_stops_it(generated):
+    from advisor.sim.engines.base import pid_alive, port_open
+
+    folder, _ = generated["iot-rule-to-sqs"]
+    up = _run([*MQADVISE, "sim", "up", str(folder), "--engine", "amqtt", "--json"], ROOT, timeout=120)
+    try:
+        assert up.returncode == 0, up.stdout + up.stderr
+        state = json.loads(up.stdout)
+        assert state["engine"]["name"] == "amqtt" and all(pid_alive(p) for p in state["engine"]["pids"])
+        assert port_open(int(state["env"]["MQTT_PORT"])) and port_open(int(state["env"]["IOT_ENDPOINT_PORT"]))
+    finally:
+        down = _run([*MQADVISE, "sim", "down", str(folder)], ROOT, timeout=60)
+    assert down.returncode == 0, down.stderr
+    assert not any(pid_alive(p) for p in state["engine"]["pids"])
+
+
+def test_sim_up_with_a_missing_engine_exits_2_with_the_install_hint(generated, cli, monkeypatch):
+    from advisor.sim.engines.mqtt import MosquittoEngine
+
+    monkeypatch.setattr(MosquittoEngine, "available", lambda self: "apt-get install mosquitto")
+    folder, _ = generated["iot-rule-direct"]
+    code, _, err = cli("sim", "up", folder, "--engine", "mosquitto")
+    assert code == 2 and "apt-get install mosquitto" in err
+    assert not (folder / ".mqadvise-sim" / "state.json").exists()
 
 
 def test_broker_settings_come_from_the_knowledge(generated, kb):
@@ -151,6 +180,9 @@ def test_broker_settings_come_from_the_knowledge(generated, kb):
     assert kafka["Type"] == "AWS::MSK::ServerlessCluster"             # examples/kafka-migration.yaml: msk:serverless
     device = (generated["iot-rule-direct"][0] / "iot_telemetry_to_s3" / "device.py").read_text()
     assert f"QOS_MAX = {kb.value(Option('iot-core', None), 'mqtt.qos_max')}" in device
-    assert "MAX_PAYLOAD_BYTES = 131072" in device                       # 128 KB from iot-core.message_size.max
+    from advisor.sim.engines.iot import IotLimits
+
+    # the device refuses exactly what the simulator's IoT gateway refuses (both from iot-core.message_size.max)
+    assert f"MAX_PAYLOAD_BYTES = {IotLimits.from_knowledge(kb).max_payload_bytes}" in device
     _, result = generated["iot-rule-direct"]
     assert result.figures["iot.max_payload_bytes"]["source"].startswith("https://docs.aws.amazon.com/")

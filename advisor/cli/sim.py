@@ -12,17 +12,21 @@ DIR_ARG = typer.Argument(Path("."), help="The scaffolded project folder.", file_
 
 
 @app.command("up")
-def up(project: Path = DIR_ARG, output_json: bool = typer.Option(False, "--json", help="Print the state as JSON.")
+def up(project: Path = DIR_ARG, output_json: bool = typer.Option(False, "--json", help="Print the state as JSON."),
+       engine: str = typer.Option(None, "--engine", help="Also start a local broker for a broker scaffold: "
+                                  "amqtt, mosquitto, rabbitmq, activemq or tansu (see `mqadvise sim engines`).")
        ) -> None:
     """Serve moto on 127.0.0.1 (free port), provision infra/template.yaml, run the handlers; print the env."""
     from advisor.cli.console import info, print_data, print_json
     from advisor.sim.control import up as start
 
-    st = start(project)
+    st = start(project, engine=engine)
     if output_json:
         print_json(st)
         return
     info(f"simulator running: pid {st['pid']} at {st['endpoint']} (stop with `mqadvise sim down {project}`)")
+    if st.get("engine"):
+        info(f"engine {st['engine']['name']} on 127.0.0.1 ports {st['engine']['ports']} (pids {st['engine']['pids']})")
     for key, value in st["env"].items():
         print_data(f"export {key}={value}")
 

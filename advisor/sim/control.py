@@ -14,8 +14,12 @@ from advisor.errors import InvalidInput, NotFound, UsageError
 from advisor.sim.server import STATE_DIR, find_template, free_port, pid_alive, read_state, state_path
 
 
-def up(project: Path, timeout: float = 60.0) -> dict[str, Any]:
+def up(project: Path, timeout: float = 60.0, engine: str | None = None) -> dict[str, Any]:
     project = Path(project)
+    if engine is not None:      # a broker scaffold's local engine: exit 2 with what to install when missing
+        from advisor.sim.engines import require
+
+        engine = require(engine).name
     try:
         find_template(project)
     except FileNotFoundError as exc:
@@ -30,7 +34,8 @@ def up(project: Path, timeout: float = 60.0) -> dict[str, Any]:
     port = free_port()
     log = open(project / STATE_DIR / "server.log", "wb")  # noqa: SIM115 - handed to the child
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(project.resolve()), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-m", "advisor.sim.server", str(project.resolve()), str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "advisor.sim.server", str(project.resolve()), str(port),
+                             *([engine] if engine else [])],
                             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                             start_new_session=True)
     log.close()

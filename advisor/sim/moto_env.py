@@ -357,8 +357,13 @@ class Provisioner:
             kwargs["Configuration"] = {"Id": p["Configuration"]["Id"],
                                        "Revision": int(p["Configuration"]["Revision"])}
         resp = self.client("mq").create_broker(**kwargs)
+        endpoints = [e for inst in self.client("mq").describe_broker(BrokerId=resp["BrokerId"]).get(
+            "BrokerInstances", []) for e in inst.get("Endpoints", [])]
         self.r.refs[lid] = resp["BrokerId"]
-        self.r.attrs[lid] = {"Arn": resp["BrokerArn"], "Id": resp["BrokerId"]}
+        self.r.attrs[lid] = {"Arn": resp["BrokerArn"], "Id": resp["BrokerId"], **{
+            f"{kind}Endpoints": [e for e in endpoints if e.startswith(prefix)] or [f"{prefix}://localhost"]
+            for kind, prefix in (("Amqp", "amqp"), ("Stomp", "stomp"), ("OpenWire", "ssl"), ("Mqtt", "mqtt"),
+                                 ("Wss", "wss"))}}
 
     def _MSK_ServerlessCluster(self, lid: str, p: dict[str, Any]) -> None:
         vpc = [{"SubnetIds": [s for s in c.get("SubnetIds") or [] if isinstance(s, str)],

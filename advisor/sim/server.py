@@ -57,7 +57,7 @@ def find_template(project: Path) -> Path:
     raise FileNotFoundError(f"no infra/template.yaml in {project}")
 
 
-def serve(project: Path, port: int) -> None:
+def serve(project: Path, port: int, engine: str | None = None) -> None:
     from moto.server import ThreadedMotoServer
 
     from advisor.fsutil import atomic_write_text
@@ -71,6 +71,7 @@ def serve(project: Path, port: int) -> None:
     os.environ["AWS_ENDPOINT_URL"] = endpoint   # handlers use the standard variable, as on a laptop
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    broker = facade = None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -100,6 +101,19 @@ def serve(project: Path, port: int) -> None:
             env.update({env_name(k): str(v) for k, v in outputs.items()})
             state = {"pid": os.getpid(), "port": port, "endpoint": endpoint, "outputs": outputs, "env": env,
                      "started": time.time(), "skipped": prov.skipped}
+            if engine:        # a broker scaffold: its local engine, stopped by PID with this process
+                from advisor.sim.engines import require
+
+                broker = require(engine).start()
+                env.update(broker.env)
+                if "mqtt" in broker.ports and client("iot").list_topic_rules().get("rules"):
+                    from advisor.sim.engines.iot import IotCoreFacade, moto_clients
+
+                    facade = IotCoreFacade(broker, moto_clients(endpoint))
+                    facade.rules.load_from_iot(client("iot"))
+                    facade.start()
+                    env.update(facade.env)
+                state["engine"] = {"name": broker.engine, "ports": broker.ports, "pids": broker.pids}
             path = state_path(project)
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(path, json.dumps(state, indent=2, default=str))
@@ -110,6 +124,10 @@ def serve(project: Path, port: int) -> None:
                     print(f"runner: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
                 stop.wait(0.2)
     finally:
+        if facade is not None:
+            facade.stop()
+        if broker is not None:
+            broker.stop()
         server.stop()
         try:
             st = read_state(project)
@@ -121,7 +139,7 @@ def serve(project: Path, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = argv if argv is not None else sys.argv[1:]
-    serve(Path(args[0]), int(args[1]))
+    serve(Path(args[0]), int(args[1]), args[2] if len(args) > 2 else None)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Self
 
 from advisor.errors import InvalidInput
@@ -51,6 +52,11 @@ class IotLimits:
 
     @classmethod
     def from_knowledge(cls, kb: Any = None) -> IotLimits:
+        baked = Path(__file__).resolve().parent.parent / "limits.json"
+        if kb is None and baked.is_file():  # bundled into a generated project (advisor/scaffold/vendor.py)
+            data = json.loads(baked.read_text(encoding="utf-8"))
+            qos, size = data[QOS_FACT], data[SIZE_FACT]
+            return cls(int(qos["value"]), int(size["bytes"]), qos["fact"], size["fact"])
         from advisor.knowledge.base import Option
         from advisor.knowledge.vocabulary import SIZE_UNITS
 
