@@ -47,6 +47,10 @@ def plan_files(requirements: Any, *, answers_text: str | None = None, answers_na
     ctx["template_set"] = ts.name
     ctx["figures"] = {k: {"value": f.value, "fact": f.fact, "source": f.source, "note": f.note} for k, f in plan.figures.items()}
     files = render_set([*ts.layers, ts.name], ctx)
+    from advisor.scaffold.vendor import simulator_files
+
+    uses_engines = any("localaws.engines" in text for text in files.values())
+    files.update(simulator_files(engines=uses_engines, kb=kb))
     files["architecture.yaml"] = ctx["architecture_yaml"]
     files[answers_name] = plan.answers_text
     return pattern_id, ts.name, files, ctx["figures"]

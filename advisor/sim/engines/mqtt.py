@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from pathlib import Path
 import time
 import uuid
 
@@ -77,8 +78,9 @@ class AmqttEngine(Engine):
     def _start(self, running: RunningEngine, timeout: float) -> None:
         port = free_port()
         running.ports["mqtt"] = port
-        running.spawn("amqtt", [sys.executable, "-m", "advisor.sim.engines._amqtt_server",
-                                "--host", LOCALHOST, "--port", str(port)])
+        # Run by path, not module name, so the engine also works where it is bundled into a project.
+        server = Path(__file__).with_name("_amqtt_server.py")
+        running.spawn("amqtt", [sys.executable, str(server), "--host", LOCALHOST, "--port", str(port)])
         running.wait_port(port, timeout, "the MQTT listener")
         running.health = mqtt_health
         _mqtt_env(running)
