@@ -179,7 +179,7 @@ def design_graph(kb: KnowledgeBase, result):
         for o in path:
             g.add_node(o.id, kind="service", name=kb.display_name(o))
         if ev.design.concern == "messaging":
-            for a, b in zip(path, path[1:]):
+            for a, b in zip(path, path[1:], strict=False):
                 rel = next((r for n, r in kb.adjacency[a] if n == b), None)
                 g.add_edge(a.id, b.id, type=rel.type if rel else "flow")
             taps = {}

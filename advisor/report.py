@@ -80,8 +80,9 @@ def why_not(result: Result, kb, service: str) -> list[str]:
     target = Option.parse(service)
     svc = kb.services.get(target.service)
     if svc is None or (target.variant and target.variant not in svc.variants):
-        from advisor.errors import NotFound
         import difflib
+
+        from advisor.errors import NotFound
 
         ids = list(kb.services) + [o.id for o in kb.options if o.variant]
         near = difflib.get_close_matches(service if svc else target.service, ids, n=1)

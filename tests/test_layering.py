@@ -19,3 +19,9 @@ def test_import_contracts_are_kept():
     proc = subprocess.run([exe, "--config", str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 broken" in proc.stdout
+
+
+def test_library_passes_ruff():
+    exe = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    proc = subprocess.run([exe, "check", "advisor", "bench"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

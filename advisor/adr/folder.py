@@ -34,7 +34,7 @@ def find_adr_dir(root: Path | str = ".", override: Path | str | None = None) -> 
             try:
                 named = marker.read_text(encoding="utf-8").strip()
             except (OSError, UnicodeDecodeError) as exc:
-                raise InvalidInput(f"cannot read the adr-tools marker: {exc}", location=Location(str(marker)))
+                raise InvalidInput(f"cannot read the adr-tools marker: {exc}", location=Location(str(marker))) from None
             if not named or "\n" in named:
                 raise InvalidInput("expected one folder name in .adr-dir", location=Location(str(marker), 1))
             found = base / named

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="Architecture Decision Records: write the decision, supersede, index and lint.",
+from advisor.cli.console import HELP_MARKUP
+
+app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Architecture Decision Records: write the decision, supersede, index and lint.",
                   no_args_is_help=True)
 
 

@@ -17,10 +17,12 @@ from advisor.cli import scaffold as scaffold_cmd
 from advisor.cli import schema as schema_cmd
 from advisor.cli import sim as sim_cmd
 from advisor.cli import study as study_cmd
+from advisor.cli.console import HELP_MARKUP
 from advisor.errors import MqadviseError
 
 app = typer.Typer(
     name="mqadvise",
+    rich_markup_mode=HELP_MARKUP,
     help="Decide how systems talk to each other on AWS: messaging, streaming, integration, "
     "hybrid storage and backup. Run without a command to start the interview.",
     no_args_is_help=False,

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="Inspect and validate the knowledge base.", no_args_is_help=True)
+from advisor.cli.console import HELP_MARKUP
+
+app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Inspect and validate the knowledge base.", no_args_is_help=True)
 
 
 @app.command("check")

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="Run a scaffold on the local simulator: up, down, status, demo.", no_args_is_help=True)
+from advisor.cli.console import HELP_MARKUP
+
+app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Run a scaffold on the local simulator: up, down, status, demo.", no_args_is_help=True)
 
 DIR_ARG = typer.Argument(Path("."), help="The scaffolded project folder.", file_okay=False)
 

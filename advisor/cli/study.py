@@ -6,7 +6,9 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(help="Study for the AWS Solutions Architect exam from the same knowledge: practice, "
+from advisor.cli.console import HELP_MARKUP
+
+app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Study for the AWS Solutions Architect exam from the same knowledge: practice, "
                        "mock exams, review, flashcards with spaced repetition.", no_args_is_help=True)
 
 _SERVICE = typer.Option(None, "--service", "-s", help="Only items about this service id (e.g. sqs).")
@@ -63,7 +65,7 @@ def _run_questions(mode: str, items: list, bank: list, *, answers: str | None, o
         if len(given) > len(items):
             raise InvalidInput(f"{len(given)} answers for {len(items)} questions")
         answered = [Answered(item, parse_answer(text, item) if text.strip() else None)
-                    for item, (_k, text) in zip(items, given)]
+                    for item, (_k, text) in zip(items, given, strict=False)]
         answered += [Answered(item, None) for item in items[len(given):]]
     elif _interactive():
         from advisor.cli import study_ui
@@ -198,7 +200,7 @@ def cards(
             chosen = [by_id[k] for k, _v in given]
         if len(given) > len(chosen):
             raise InvalidInput(f"{len(given)} ratings for {len(chosen)} cards")
-        rated = [(c, parse_rating(v)) for c, (_k, v) in zip(chosen, given)]
+        rated = [(c, parse_rating(v)) for c, (_k, v) in zip(chosen, given, strict=False)]
     elif _interactive():
         from advisor.cli import study_ui
 

@@ -7,8 +7,8 @@ comes from the knowledge base.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from advisor.engine import units
 from advisor.engine.result import Design, Reason

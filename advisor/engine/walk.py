@@ -133,18 +133,15 @@ def score(ctx: Context, ev: Evaluation) -> None:
         adj.append((EXTRA_SERVICE * (len(path) - 1), f"{len(path)} services to connect and operate"))
     if kb.pattern_for(path) is not None:
         adj.append((NAMED_PATTERN, "a documented AWS pattern"))
-    systems = [s for s in req.migration.systems]
+    systems = req.migration.systems
     change = req.migration.code_changes
-    keeps = False
     if systems and ev.design.concern in ("messaging", "storage"):
         entry_edges = [rel for s in systems for o, rel in kb.migrations(s) if o == path[0]]
         if change in ("none", "minimal") and entry_edges:
-            keeps = True
             adj.append((KEEPS_CLIENTS, "existing clients keep working with few or no code changes"))
         elif change == "allowed" and ctx.val(path[0], "operations") == "serverless":
             adj.append((CLOUD_NATIVE_REWRITE, "code may change, so a serverless service avoids broker operations"))
         elif change is None and any(CHANGE_RANK[r.code_changes] == 0 for r in entry_edges):
-            keeps = True
             adj.append((KEEPS_CLIENTS, "existing clients keep working without code changes"))
     for opt in path:
         if ctx.val(opt, "operations") == "managed" and ev.design.concern == "messaging":

@@ -148,7 +148,7 @@ class KnowledgeBase(BaseModel):
             if len(pat.path) != len(path):
                 continue
             score = 0
-            for step, opt in zip(pat.path, path):
+            for step, opt in zip(pat.path, path, strict=False):
                 want = Option.parse(step)
                 if want.service != opt.service or (want.variant and want.variant != opt.variant):
                     break

@@ -205,7 +205,7 @@ def compile_and_check(sources: list[SourceFile]):
                     ok = False
             if not ok:
                 continue
-            for a, b in zip(steps, steps[1:]):
+            for a, b in zip(steps, steps[1:], strict=False):
                 a_opts = [o for o in kb.options if o.service == a.service and (not a.variant or o.variant == a.variant)]
                 if not any(dst.service == b.service and (not b.variant or dst.variant == b.variant)
                            for o in a_opts for dst, _ in kb.adjacency[o]):

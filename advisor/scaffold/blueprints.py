@@ -369,4 +369,4 @@ register(TemplateSet("pipes", ("pipes-queue-to-workflow",), pipes,
 
 
 # ----- more template sets (SNS push, Firehose, AppFlow, Storage Gateway, Backup) --------------------
-from advisor.scaffold import blueprints_more  # noqa: F401 - registers its sets
+from advisor.scaffold import blueprints_more  # noqa: F401,E402 - registers its sets

@@ -59,5 +59,7 @@ def lookup(pattern_id: str, services: set[str]) -> TemplateSet | None:
 
 def _load_builtin() -> None:
     if not _REGISTRY:
-        from advisor.scaffold import blueprints  # noqa: F401 - registers the built-in sets
-        from advisor.scaffold import brokers  # noqa: F401 - the broker, IoT and Kafka sets (issue 5)
+        from advisor.scaffold import (
+            blueprints,  # noqa: F401 - registers the built-in sets
+            brokers,  # noqa: F401 - the broker, IoT and Kafka sets (issue 5)
+        )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from pathlib import Path
 import time
 import uuid
+from pathlib import Path
 
 from advisor.sim.engines.base import (
     LOCALHOST,
