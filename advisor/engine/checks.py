@@ -34,6 +34,7 @@ class Context:
         self.req = req
         self.region = req.constraints.region
         self.ignore = ignore
+        self._taps: dict[Design, dict[str, Option]] = {}
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         return self.kb.fact(opt, name)
@@ -53,7 +54,10 @@ class Context:
         The last node on the path that can, preferring one that delivers the way the user asked
         (push or pull), so that a stream's readers and its archive can hang off different nodes.
         """
+        if design in self._taps:
+            return self._taps[design]
         out: dict[str, Option] = {}
+        self._taps[design] = out
         for kind in self.consumers_wanted():
             able = [o for o in reversed(design.path) if kind in (self.val(o, "consumers") or [])]
             if not able:

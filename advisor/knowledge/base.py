@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from advisor.knowledge.schema import Endpoint, Fact, Pattern, Question, Relation, Service, StudyItem
 
@@ -70,8 +70,27 @@ class KnowledgeBase(BaseModel):
     def option(self, text: str) -> Option:
         return Option.parse(text)
 
+    _facts_memo: dict[tuple[Option, str], FactRef | None] = PrivateAttr(default_factory=dict)
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> KnowledgeBase:
+        """A copy whose derived views (memoised facts, options, adjacency) are recomputed, not shared."""
+        new = super().model_copy(update=update, deep=deep)
+        new._facts_memo = {}
+        for name in list(new.__dict__):
+            if isinstance(getattr(type(new), name, None), cached_property):
+                del new.__dict__[name]
+        return new
+
     def fact(self, option: Option, name: str) -> FactRef | None:
         """The fact ``name`` for an option: the variant's own fact wins over the service's."""
+        key = (option, name)
+        try:
+            return self._facts_memo[key]
+        except KeyError:
+            ref = self._facts_memo[key] = self._lookup_fact(option, name)
+            return ref
+
+    def _lookup_fact(self, option: Option, name: str) -> FactRef | None:
         svc = self.services[option.service]
         if option.variant:
             var = svc.variants[option.variant]
