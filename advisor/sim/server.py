@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from advisor.sim.engines.base import free_port, pid_alive  # noqa: F401 - re-exported for sim control
 
 STATE_DIR = ".mqadvise-sim"
 STATE_FILE = "state.json"
@@ -32,22 +33,6 @@ def read_state(project: Path) -> dict[str, Any] | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except ValueError:
         return None
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def find_template(project: Path) -> Path:
