@@ -15,7 +15,7 @@ from typing import Any
 
 from advisor.errors import KnowledgeError, Location
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # bump whenever what the cache holds changes meaning
 SINGLE_FILES = ("relations.yaml", "endpoints.yaml", "patterns.yaml", "questions.yaml")
 
 
@@ -108,7 +108,9 @@ def load_knowledge(root: Any | None = None, *, study: bool = False):
     if errors or kb is None:
         lines = "\n".join(str(f) for f in errors[:20])
         raise KnowledgeError(f"the knowledge base is invalid ({len(errors)} problems):\n{lines}")
-    full = kb.model_copy(update={"digest": digest})
+    # kb.digest fingerprints what decisions rest on (ADRs cite it), so the study bank does not change it.
+    decision_digest = digest_of([s for s in sources if not s.rel.startswith("study/")])
+    full = kb.model_copy(update={"digest": decision_digest})
     lean = full.model_copy(update={"study": []})
     if cache_file is not None:
         _write_cache(study_file, _study_adapter().dump_json(full.study, by_alias=True))
