@@ -4,15 +4,16 @@ tests run on real local engines (amqtt, rabbitmq-server, activemq, tansu) in a s
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import yaml
+
+from tests.scaffold_proof import answers_file as _answers
+from tests.scaffold_proof import assert_lints_clean, assert_ruff_and_cfn_lint_clean
+from tests.scaffold_proof import run_in as _run
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "examples"
@@ -33,14 +34,6 @@ CASES: dict[str, tuple[object, str | None, str]] = {
 }
 
 
-def _answers(tmp: Path, pattern: str, source: object) -> Path:
-    if isinstance(source, Path):
-        return source
-    path = tmp / f"{pattern}.yaml"
-    path.write_text(yaml.safe_dump({"version": 1, "name": pattern, **source}), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     from advisor.scaffold import scaffold
@@ -48,13 +41,6 @@ def generated(tmp_path_factory):
     base = tmp_path_factory.mktemp("broker-scaffolds")
     return {pattern: (base / pattern, scaffold(_answers(base, pattern, source), base / pattern, pattern=choose))
             for pattern, (source, choose, _) in CASES.items()}
-
-
-def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 300):
-    full = {**os.environ, "PYTHONPATH": os.pathsep.join([str(cwd), str(ROOT)]), "PYTHONDONTWRITEBYTECODE": "1",
-            **(env or {})}
-    full.pop("AWS_ENDPOINT_URL", None)
-    return subprocess.run(args, check=False, cwd=cwd, env=full, capture_output=True, text=True, timeout=timeout)
 
 
 def _pytest(folder: Path, env: dict[str, str] | None = None):
@@ -108,24 +94,12 @@ def test_iot_project_runs_on_mosquitto_too(generated):
 
 @pytest.mark.parametrize("pattern", list(CASES))
 def test_generated_code_passes_ruff_and_template_passes_cfn_lint(pattern, generated):
-    folder, _ = generated[pattern]
-    ruff = _run([sys.executable, "-m", "ruff", "check", "."], folder)
-    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-    cfn = _run([sys.executable, "-c", "import sys; from cfnlint.runner import main; sys.exit(main())",
-                "infra/template.yaml"], folder)
-    assert cfn.returncode == 0, cfn.stdout + cfn.stderr       # no error, no warning
+    assert_ruff_and_cfn_lint_clean(generated[pattern][0])
 
 
 @pytest.mark.parametrize("pattern", list(CASES))
 def test_architecture_and_template_lint_clean_with_mqadvise_lint(pattern, generated):
-    from advisor.architecture import Architecture
-    from advisor.lint import lint_paths
-    from advisor.yamlio import load_file, to_plain
-
-    folder, _ = generated[pattern]
-    Architecture.model_validate(to_plain(load_file(str(folder / "architecture.yaml")).data))
-    result = lint_paths([str(folder / "architecture.yaml"), str(folder / "infra" / "template.yaml")])
-    assert [f"{f.code} {f.message}" for f in result.findings] == []
+    assert_lints_clean(generated[pattern][0])
 
 
 @pytest.mark.parametrize("pattern", list(CASES))

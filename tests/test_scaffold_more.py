@@ -9,7 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.test_scaffold_patterns import EX, _answers, _run
+from tests.scaffold_proof import answers_file as _answers
+from tests.scaffold_proof import assert_lints_clean, assert_ruff_and_cfn_lint_clean
+from tests.scaffold_proof import run_in as _run
+from tests.test_scaffold_patterns import EX
 
 _PUSH = {"completion": "async", "delivery": "push", "distribution": "pubsub"}
 CASES: dict[str, tuple[object, str | None]] = {
@@ -70,24 +73,12 @@ def test_generated_project_tests_pass(case, project_runs_more):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_generated_code_passes_ruff_and_template_passes_cfn_lint(case, generated_more):
-    folder, _ = generated_more[case]
-    ruff = _run([sys.executable, "-m", "ruff", "check", "."], folder)
-    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-    cfn = _run([sys.executable, "-c", "import sys; from cfnlint.runner import main; sys.exit(main())",
-                "infra/template.yaml"], folder)
-    assert cfn.returncode == 0, cfn.stdout + cfn.stderr          # no error, no warning
+    assert_ruff_and_cfn_lint_clean(generated_more[case][0])
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_architecture_and_template_lint_clean(case, generated_more):
-    from advisor.architecture import Architecture
-    from advisor.lint import lint_paths
-    from advisor.yamlio import load_file, to_plain
-
-    folder, _ = generated_more[case]
-    Architecture.model_validate(to_plain(load_file(str(folder / "architecture.yaml")).data))
-    result = lint_paths([str(folder / "architecture.yaml"), str(folder / "infra" / "template.yaml")])
-    assert [f"{f.rule} {f.message}" for f in result.findings] == []
+    assert_lints_clean(generated_more[case][0])
 
 
 @pytest.mark.parametrize("case", ["appflow-saas-transfer", "storage-gateway-tape", "backup-plan"])

@@ -3,13 +3,13 @@ tests are run on the local simulator in a subprocess (the mqadvise venv has the 
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from tests.scaffold_proof import answers_file, assert_lints_clean, assert_ruff_and_cfn_lint_clean, run_in
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "examples"
@@ -55,16 +55,6 @@ CASES: dict[str, tuple[object, str | None]] = {
 }
 
 
-def _answers(tmp: Path, pattern: str, source: object) -> Path:
-    if isinstance(source, Path):
-        return source
-    import yaml
-
-    path = tmp / f"{pattern}.yaml"
-    path.write_text(yaml.safe_dump({"version": 1, "name": pattern.replace("_", "-"), **source}), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory):
     """pattern -> (project folder, ScaffoldResult)."""
@@ -73,16 +63,10 @@ def generated(tmp_path_factory):
     base = tmp_path_factory.mktemp("scaffolds")
     out = {}
     for pattern, (source, choose) in CASES.items():
-        answers = _answers(base, pattern, source)
+        answers = answers_file(base, pattern, source)
         result = scaffold(answers, base / pattern, pattern=choose)
         out[pattern] = (base / pattern, result)
     return out
-
-
-def _run(args: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(cwd), str(ROOT)]), "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("AWS_ENDPOINT_URL", None)
-    return subprocess.run(args, check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +74,7 @@ def project_runs(generated):
     """Each generated project's own pytest, four at a time (they mostly wait on visibility timeouts)."""
     def run(item):
         pattern, (folder, _) = item
-        return pattern, _run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider"], folder)
+        return pattern, run_in([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider"], folder)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return dict(pool.map(run, generated.items()))
@@ -112,26 +96,12 @@ def test_generated_project_tests_pass_on_the_simulator(pattern, project_runs):
 
 @pytest.mark.parametrize("pattern", list(CASES))
 def test_generated_code_passes_ruff_and_template_passes_cfn_lint(pattern, generated):
-    folder, _ = generated[pattern]
-    ruff = _run([sys.executable, "-m", "ruff", "check", "."], folder)
-    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-    cfn = _run([sys.executable, "-c", "import sys; from cfnlint.runner import main; sys.exit(main())",
-                "infra/template.yaml"], folder)
-    # cfn-lint exit status is a bit mask: 2 errors, 4 warnings, 8 informational
-    assert not cfn.returncode & 2 and not cfn.returncode & 1, cfn.stdout + cfn.stderr
-    assert cfn.returncode == 0, cfn.stdout     # and in fact no warning either
+    assert_ruff_and_cfn_lint_clean(generated[pattern][0])
 
 
 @pytest.mark.parametrize("pattern", list(CASES))
 def test_architecture_and_template_lint_clean_with_mqadvise_lint(pattern, generated):
-    from advisor.architecture import Architecture
-    from advisor.lint import lint_paths
-    from advisor.yamlio import load_file, to_plain
-
-    folder, _ = generated[pattern]
-    Architecture.model_validate(to_plain(load_file(str(folder / "architecture.yaml")).data))
-    result = lint_paths([str(folder / "architecture.yaml"), str(folder / "infra" / "template.yaml")])
-    assert [f"{f.code} {f.message}" for f in result.findings] == []
+    assert_lints_clean(generated[pattern][0])
 
 
 @pytest.mark.parametrize("pattern", ["sns-sqs-fanout", "kinesis-firehose-delivery"])

@@ -375,15 +375,20 @@ def check_processing(ctx: Context, design: Design) -> Outcome | None:
     return _passed(f"{ctx.name(opt)} puts no limit on processing time", None, key)
 
 
+def _entry_lacks(ctx: Context, design: Design, fact: str, wanted: list[str]):
+    """What the design's entry offers of a list fact, and which wanted values it lacks."""
+    entry = design.path[0]
+    ref = ctx.ref(entry, fact)
+    have = ref.fact.value if ref else []
+    return entry, ref, have, [w for w in wanted if w not in have]
+
+
 def check_producers(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.constraints.producers
     if not wanted:
         return None
     key = "constraints.producers"
-    entry = design.path[0]
-    ref = ctx.ref(entry, "producers")
-    have = ref.fact.value if ref else []
-    missing = [p for p in wanted if p not in have]
+    entry, ref, have, missing = _entry_lacks(ctx, design, "producers", wanted)
     if missing:
         return _failed(f"{ctx.name(entry)} does not take input from {', '.join(missing)} producers", ref, key)
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
@@ -486,10 +491,7 @@ def check_protocols(ctx: Context, design: Design) -> Outcome | None:
     if not wanted:
         return None
     key = "migration.protocols"
-    entry = design.path[0]
-    ref = ctx.ref(entry, "protocols")
-    have = ref.fact.value if ref else []
-    missing = [p for p in wanted if p not in have]
+    entry, ref, have, missing = _entry_lacks(ctx, design, "protocols", wanted)
     if missing:
         return _failed(f"{ctx.name(entry)} cannot accept {', '.join(missing).upper()} "
                        f"(it speaks {', '.join(have).upper() or 'no listed protocol'})", ref, key)

@@ -220,7 +220,7 @@ def kinesis(ctx: dict[str, Any], plan: Plan) -> None:
         chan["shards"] = shards
     chans: dict[str, Any] = {"events-stream": chan,
                              "failures-queue": {"service": "sqs", "variant": "standard", "encryption": "managed",
-                                                "retention_days": 14}}
+                                                "retention_days": round(ctx["stream_failures_retention"] / 86400, 3)}}
     flows: list[dict[str, Any]] = [{"from": "producer-app", "to": "events-stream", "protocol": "https"},
                                    {"from": "events-stream", "to": "consumer-fn", "on_failure": "failures-queue"}]
     if firehose:

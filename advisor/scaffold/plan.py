@@ -15,9 +15,6 @@ from advisor.errors import InvalidInput, NotFound
 from advisor.knowledge.base import Option
 from advisor.scaffold import names
 
-_TO_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
-_TO_BYTES = {"bytes": 1, "KB": 1000, "KiB": 1024, "MB": 1000 ** 2, "MiB": 1024 ** 2}
-
 
 @dataclass
 class Figure:
@@ -46,23 +43,28 @@ class Plan:
     figures: dict[str, Figure] = field(default_factory=dict)
 
     # ----- figures from the knowledge --------------------------------------------------------
-    def fact(self, option: Option | str, name: str) -> Figure:
+    def _ref(self, option: Option | str, name: str):
         opt = Option.parse(option) if isinstance(option, str) else option
         ref = self.kb.fact(opt, name)
         if ref is None:
             raise NotFound(f"the knowledge has no fact {name!r} for {opt.id}; the scaffold needs it")
+        return ref
+
+    def fact(self, option: Option | str, name: str) -> Figure:
+        ref = self._ref(option, name)
         return Figure(ref.fact.value, ref.id, ref.source)
 
     def seconds(self, option: Option | str, name: str) -> Figure:
-        f = self.fact(option, name)
-        ref = self.kb.fact(Option.parse(option) if isinstance(option, str) else option, name)
-        unit = ref.fact.unit or "seconds"
-        return Figure(int(float(f.value) * _TO_SECONDS[unit]), f.fact, f.source)
+        from advisor.engine.units import seconds
+
+        ref = self._ref(option, name)
+        return Figure(round(seconds(ref.fact)), ref.id, ref.source)
 
     def bytes(self, option: Option | str, name: str) -> Figure:
-        f = self.fact(option, name)
-        ref = self.kb.fact(Option.parse(option) if isinstance(option, str) else option, name)
-        return Figure(int(float(f.value) * _TO_BYTES[ref.fact.unit]), f.fact, f.source)
+        from advisor.engine.units import kib
+
+        ref = self._ref(option, name)
+        return Figure(round(kib(ref.fact) * 1024), ref.id, ref.source)
 
     def hours(self, option: Option | str, name: str) -> Figure:
         s = self.seconds(option, name)

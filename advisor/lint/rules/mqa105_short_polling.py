@@ -42,6 +42,7 @@ class ShortPolling(LintRule):
                 continue
             wait = ch.get("receive_message_wait_time_seconds")
             ref = ctx.fact(ch, "receive_wait_time.default")
+            longest = ctx.fact(ch, "long_polling.max_wait")
             wait_s = float(wait) if wait is not None else ctx.seconds(ref)
             if wait_s is None or wait_s > 0:
                 continue
@@ -49,4 +50,5 @@ class ShortPolling(LintRule):
             yield Hit(ch, f"{ch.id} is polled by {', '.join(p.id for p in pollers)} with a wait time of "
                           f"{fmt(wait_s)} s{where}: short polling returns empty and partial responses",
                       "receive_message_wait_time_seconds", facts=[ref] if ref else [],
-                      hint="set receive_message_wait_time_seconds: 20")
+                      hint=f"set receive_message_wait_time_seconds: {fmt(ctx.seconds(longest))}" if longest
+                      else "set receive_message_wait_time_seconds above 0")
