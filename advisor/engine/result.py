@@ -40,6 +40,16 @@ class Design:
     def key(self) -> str:
         return " -> ".join(o.id for o in self.path)
 
+    @property
+    def nodes(self) -> tuple[Option, ...]:
+        """The design's services, entry first (the stable view cost, ADR and scaffold code read)."""
+        return self.path
+
+    @property
+    def edges(self) -> tuple[tuple[Option, Option], ...]:
+        """Directed hops data takes between the design's services."""
+        return tuple(zip(self.path, self.path[1:], strict=False))
+
 
 @dataclass
 class Evaluation:
