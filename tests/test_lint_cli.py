@@ -291,8 +291,8 @@ def test_cloudformation_tags_load_safely(cli, tmp_path):
     code, out, err = cli("lint", write(tmp_path, "t.yaml", text), "-f", "json", "--select", "MQA1")
     assert code == 0, err
     assert not (tmp_path / "pwned").exists()
-    # the !Join is not resolved, so Other has no usable DLQ: MQA101 reports it (a warning)
-    assert [(f["rule"], f["line"]) for f in json.loads(out)["findings"]] == [("MQA101", 2), ("MQA101", 7)]
+    # the !Join of one GetAtt names Queue: Queue is Other's DLQ, with the same (default) retention (MQA103)
+    assert [(f["rule"], f["line"]) for f in json.loads(out)["findings"]] == [("MQA103", 11)]
 
 
 def test_template_findings_point_at_property(cli, tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from advisor.errors import InvalidInput, Location
 from advisor.findings import Finding, sort_findings
-from advisor.lint.engine import Options, lint_graph
+from advisor.lint.engine import Options, lint_graph, merge_variants
 
 __all__ = ["LintResult", "Options", "expand_paths", "lint_paths", "lint_text"]
 
@@ -55,7 +55,7 @@ def expand_paths(patterns: list[str]) -> list[str]:
 
 def lint_text(text: str, name: str, options: Options | None = None, kb=None) -> list[Finding]:
     from advisor.api import knowledge
-    from advisor.lint.loader import load_graph
+    from advisor.lint.loader import load_graphs
 
     kb = kb or knowledge()
     # Building a large document allocates hundreds of thousands of containers and no reference cycles;
@@ -63,8 +63,11 @@ def lint_text(text: str, name: str, options: Options | None = None, kb=None) -> 
     paused = gc.isenabled()
     gc.disable()
     try:
-        graph = load_graph(text, name, kb)
-        return lint_graph(graph, kb, options or Options())
+        graphs = load_graphs(text, name, kb)
+        options = options or Options()
+        if len(graphs) == 1:
+            return lint_graph(graphs[0], kb, options)
+        return merge_variants([(g.conditions, lint_graph(g, kb, options)) for g in graphs])
     finally:
         if paused:
             gc.enable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -81,6 +82,8 @@ def _position(graph: FlowGraph, hit: Hit) -> tuple[tuple[int, int], str, str]:
     el: Element | None = hit.element
     keys = (hit.key,) if isinstance(hit.key, str) else tuple(hit.key or ())
     if el is None:
+        if hit.pos is not None:
+            return hit.pos, "file", keys[0] if keys else ""
         for k in keys:
             if k == "data_classification" and graph.data_classification_pos:
                 return graph.data_classification_pos, "file", k
@@ -149,6 +152,40 @@ def lint_graph(graph: FlowGraph, kb, options: Options) -> list[Finding]:
     return findings + meta
 
 
+def merge_variants(variants: list[tuple[dict[str, bool], list[Finding]]]) -> list[Finding]:
+    """Findings of one template read under every combination of its conditions.
+
+    A finding (same fingerprint) in every combination is reported once, as it is. One that holds only in
+    some says which conditions it needs; an unused-suppression finding counts only if no combination
+    used the suppression."""
+    seen: dict[str, list[tuple[dict[str, bool], Finding]]] = {}
+    order: list[str] = []
+    for conditions, findings in variants:
+        for f in findings:
+            fp = str(f.data.get("fingerprint") or (f.rule, f.line, f.message))
+            if fp not in seen:
+                seen[fp] = []
+                order.append(fp)
+            seen[fp].append((conditions, f))
+    out: list[Finding] = []
+    for fp in order:
+        holding = seen[fp]
+        first = holding[0][1]
+        if len(holding) == len(variants):
+            out.append(first)
+            continue
+        if first.rule == META_UNUSED:
+            continue
+        names = holding[0][0].keys()
+        fixed = {c: holding[0][0][c] for c in names if all(conds[c] == holding[0][0][c] for conds, _ in holding)}
+        when = " and ".join(f"{c} is {'true' if v else 'false'}" for c, v in fixed.items()) or \
+            "some combinations of its conditions"
+        data = {**first.data, "conditions": fixed}
+        out.append(dataclasses.replace(first, message=f"{first.message} (only when condition {when})"
+                                       if fixed else f"{first.message} (only in {when})", data=data))
+    return out
+
+
 def _rule(code: str) -> LintRule:
     return next(r for r in all_rules() if r.code == code)
 
@@ -171,8 +208,27 @@ def _finding(options: Options, raw: Raw, file: str) -> Finding:
         data["facts"] = [{"id": f.id, "source": f.source, "as_of": str(f.fact.as_of)} for f in hit.facts]
     if rule.help_uri():
         data["help_uri"] = rule.help_uri()
-    return Finding(rule.code, hit.message, file=file, line=raw.line, column=raw.column,
+    message = hit.message
+    notes = _notes(hit)
+    if notes:
+        data["assumed"] = notes
+        message = f"{message} ({'; '.join(notes)})"
+    return Finding(rule.code, message, file=file, line=raw.line, column=raw.column,
                    severity=TO_FINDING_SEVERITY[sev], hint=hit.hint, data=data)
+
+
+def _notes(hit: Hit) -> list[str]:
+    """What was assumed to read the values a finding rests on (a template parameter's default...)."""
+    keys = (hit.key,) if isinstance(hit.key, str) else tuple(hit.key or ())
+    pairs = [(hit.element, k) for k in keys] + list(hit.related)
+    out: list[str] = []
+    for el, key in pairs:
+        note = el.notes.get(key) if el is not None and el.notes else None
+        if note:
+            for part in note.split("; "):
+                if part not in out:
+                    out.append(part)
+    return out
 
 
 def _meta_finding(options: Options, code: str, file: str, s: Suppression, message: str) -> Finding:

@@ -8,10 +8,12 @@ file:line:column; the CLI turns that into exit code 2.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from advisor.errors import InvalidInput, Location
 from advisor.lint.inputs import architecture, cloudformation
+from advisor.lint.inputs.common import normalise
 from advisor.lint.model import FlowGraph, Suppression
 from advisor.lint.positions import load
 
@@ -22,7 +24,12 @@ INLINE = re.compile(r"#\s*mqadvise:\s*ignore\[([^\]]*)\]\s*(.*?)\s*$")
 
 
 def load_graph(text: str, name: str, kb) -> FlowGraph:
-    """Parse one file (architecture or CloudFormation/SAM template) into a FlowGraph."""
+    """Parse one file into a FlowGraph (a template with conditions: the graph of its first combination)."""
+    return load_graphs(text, name, kb)[0]
+
+
+def load_graphs(text: str, name: str, kb) -> list[FlowGraph]:
+    """Parse one file (architecture or CloudFormation/SAM template) into its flow graphs."""
     data = load(text, name)
     if not isinstance(data, dict):
         raise InvalidInput("expected a mapping: an architecture file (kind: architecture) or a "
@@ -31,9 +38,12 @@ def load_graph(text: str, name: str, kb) -> FlowGraph:
     if reader is None:
         raise InvalidInput("neither an architecture file (kind: architecture) nor a CloudFormation "
                            "template (Resources:)", location=Location(name, 1, 1))
-    graph = reader.read(data, name, kb)
-    graph.suppressions.extend(_inline_suppressions(text, name))
-    return graph
+    graphs = reader.read(data, name, kb)
+    inline = _inline_suppressions(text, name)
+    for graph in graphs:
+        normalise(graph)
+        graph.suppressions.extend(copy.copy(s) for s in inline)
+    return graphs
 
 
 def _inline_suppressions(text: str, name: str) -> list[Suppression]:

@@ -28,6 +28,10 @@ class Element:
     keypos: dict[str, Pos] = field(default_factory=dict)
     ignores: dict[str, tuple[str, Pos]] = field(default_factory=dict)  # code -> (reason, position)
     label: str | None = None  # how a person names it (a template's logical id and type)
+    # template input: the property a setting came from and how many of its units make one of ours
+    # ("retention_days" -> ("MessageRetentionPeriod", 86400)); shared tables, never copied per element
+    terms: dict[str, tuple[str, float]] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # setting -> what was assumed to read it
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.settings.get(key, default)
@@ -106,6 +110,8 @@ class FlowGraph:
     top_pos: Pos = (1, 1)
     file_ignores: dict[str, tuple[str, Pos]] = field(default_factory=dict)
     suppressions: list[Suppression] = field(default_factory=list)
+    conditions: dict[str, bool] = field(default_factory=dict)  # template conditions assumed for this graph
+    skipped: list[tuple[str, Pos]] = field(default_factory=list)  # parts of the input that were not read
 
     # ----- lookups (built once; rules run in linear time over these) -------------------------
     def element(self, name: str) -> Component | Channel | None:

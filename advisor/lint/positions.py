@@ -7,7 +7,10 @@ ruamel.yaml's pure-Python parser. Either way no constructor runs, so no arbitrar
 CloudFormation short forms (``!Ref``, ``!GetAtt``, ``!Sub``...) become :class:`Tagged` values.
 
 Bounds are the same as ``advisor.yamlio``: file size (checked by the reader), the number of aliases,
-and the number of nodes. Duplicate keys are refused with their position.
+and the number of nodes; nesting is bounded too (:data:`MAX_DEPTH`), so nothing downstream recurses
+without limit. Duplicate keys are refused with their position; a key that is a mapping or a sequence
+(``? [a, b]``, ``!Ref {a: b}: x``) is kept as a hashable tuple. Every parser error, including
+unacceptable characters and text that cannot be encoded, becomes ``InvalidInput`` with a line.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from typing import Any
 
 from advisor.errors import InvalidInput, Location
 from advisor.yamlio import MAX_ALIASES, MAX_NODES
+
+# Deeper than any real template or architecture (CloudFormation itself stops far earlier).
+MAX_DEPTH = 100
 
 
 class PDict(dict):
@@ -130,8 +136,18 @@ def fast_parser_available() -> bool:
         return False
 
 
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    index = max(0, min(index, len(text)))
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def load(text: str, name: str, *, max_nodes: int = MAX_NODES) -> Any:
     """Parse one YAML document into PDict/PList/scalars/Tagged; InvalidInput with file:line:column."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate cannot reach the parser
+        raise InvalidInput("invalid text: a character that is not Unicode (a lone surrogate)",
+                           location=Location(name, *_line_col(text, exc.start))) from None
     next_event, error_type = _events(text)
     try:
         return _compose(next_event, name, max_nodes)
@@ -139,9 +155,21 @@ def load(text: str, name: str, *, max_nodes: int = MAX_NODES) -> Any:
         raise
     except error_type as exc:  # type: ignore[misc]
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        loc = Location(name, mark.line + 1, mark.column + 1) if mark is not None else Location(name)
-        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
-        raise InvalidInput(f"invalid YAML: {problem}", location=loc) from None
+        if mark is not None:
+            loc = Location(name, mark.line + 1, mark.column + 1)
+        elif isinstance(getattr(exc, "position", None), int):  # a reader error: a character index
+            loc = Location(name, *_line_col(text, exc.position))
+        else:
+            loc = Location(name, 1, 1)
+        problem = getattr(exc, "problem", None) or getattr(exc, "context", None)
+        if not problem and getattr(exc, "reason", None):
+            character = getattr(exc, "character", None)
+            code = ord(character) if isinstance(character, str) and len(character) == 1 else character
+            shown = f" #x{code:04x}" if isinstance(code, int) else ""
+            problem = f"unacceptable character{shown}: {exc.reason}"
+        raise InvalidInput(f"invalid YAML: {problem or 'not YAML'}", location=loc) from None
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:  # never a traceback
+        raise InvalidInput(f"invalid YAML: {exc.__class__.__name__}", location=Location(name, 1, 1)) from None
 
 
 _KINDS = {"ScalarEvent": 1, "MappingStartEvent": 2, "SequenceStartEvent": 3, "MappingEndEvent": 4,
@@ -165,7 +193,7 @@ def _compose(next_event, name: str, max_nodes: int) -> Any:
             root = value
         elif frame[1]:
             if frame[2] is nokey:
-                frame[2], frame[3] = (_freeze_key(value) if isinstance(value, (dict, list)) else value), pos
+                frame[2], frame[3] = (_freeze_key(value) if isinstance(value, (dict, list, Tagged)) else value), pos
             else:
                 _set(frame, value, name)
         else:
@@ -213,6 +241,9 @@ def _compose(next_event, name: str, max_nodes: int) -> Any:
                 anchors[ev.anchor] = container
             if frame is not None:
                 stack.append(frame)
+                if len(stack) >= MAX_DEPTH:
+                    raise InvalidInput(f"nested deeper than {MAX_DEPTH} levels; refusing to load",
+                                       location=Location(name, mark.line + 1, mark.column + 1))
             frame = [container, kind == 2, nokey, None, ev.tag, container.start]
         elif kind == 4:
             done = frame
@@ -282,6 +313,8 @@ _NOKEY = _NoKey()
 
 
 def _freeze_key(value: Any) -> Any:
+    if isinstance(value, Tagged):
+        return Tagged(value.tag, _freeze_key(value.value))
     if isinstance(value, dict):
         return tuple(sorted((str(k), _freeze_key(v)) for k, v in value.items()))
     if isinstance(value, list):

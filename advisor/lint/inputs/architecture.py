@@ -22,9 +22,9 @@ def accepts(data: PDict) -> bool:
     return data.get("kind") == "architecture" or "components" in data or "channels" in data
 
 
-def read(data: PDict, name: str, kb) -> FlowGraph:
+def read(data: PDict, name: str, kb) -> list[FlowGraph]:
     """Validate an architecture file against the contract and build its flow graph."""
-    return _from_architecture(data, name, kb)
+    return [_from_architecture(data, name, kb)]
 
 
 def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[int, int] | None:

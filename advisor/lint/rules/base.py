@@ -26,6 +26,9 @@ class Hit:
     hint: str | None = None
     facts: list[FactRef] = field(default_factory=list)
     discriminator: str = ""  # keeps fingerprints of two findings on the same key apart
+    # other (element, setting) pairs the finding rests on, whose assumptions the message should name
+    related: list[tuple[Element, str]] = field(default_factory=list)
+    pos: tuple[int, int] | None = None  # where to report a finding that belongs to no element
 
 
 class Context:
@@ -74,6 +77,36 @@ class Context:
 
     def number(self, ref: FactRef | None) -> float | None:
         return ref.fact.numeric(self.region) if ref else None
+
+    # ----- the input's own words ---------------------------------------------------------------
+    @property
+    def template(self) -> bool:
+        return self.graph.input_kind == "cloudformation"
+
+    def key(self, el: Element, key: str) -> str:
+        """How the input names a setting: ``visibility_timeout_seconds``, or ``VisibilityTimeout``."""
+        term = el.terms.get(key) if self.template else None
+        return term[0] if term else key
+
+    def amount(self, el: Element, key: str, value: float) -> str:
+        """A value in the unit the input writes it in (MessageRetentionPeriod is in seconds, retention_days
+        in days)."""
+        term = el.terms.get(key) if self.template else None
+        return fmt(value * term[1]) if term and term[1] else fmt(value)
+
+    def setting(self, el: Element, key: str, value: float) -> str:
+        """``retention_days 23.15`` / ``MessageRetentionPeriod 2000000``."""
+        return f"{self.key(el, key)} {self.amount(el, key, value)}"
+
+    def assign(self, el: Element, key: str, value: float) -> str:
+        """``set visibility_timeout_seconds: 180`` / ``set VisibilityTimeout: 180`` (a value to paste)."""
+        term = el.terms.get(key) if self.template else None
+        value = value * term[1] if term and term[1] else value
+        shown = str(int(value)) if float(value).is_integer() else f"{value:g}"
+        return f"set {self.key(el, key)}: {shown}"
+
+    def pick(self, architecture: str, cloudformation: str) -> str:
+        return cloudformation if self.template else architecture
 
 
 class LintRule:

@@ -41,4 +41,7 @@ class QueueWithoutDeadLetter(LintRule):
             if ref is None or ref.fact.value is not True:
                 continue
             yield Hit(ch, f"queue {ch.id} has no dead-letter queue; failing messages are retried until they "
-                          "expire", facts=[ref], hint="add dead_letter: <queue> and max_receive_count")
+                          "expire", facts=[ref],
+                      hint=ctx.pick("add dead_letter: <queue> and max_receive_count",
+                                    "add RedrivePolicy: {deadLetterTargetArn: !GetAtt <DeadLetterQueue>.Arn, "
+                                    "maxReceiveCount: <n>}"))

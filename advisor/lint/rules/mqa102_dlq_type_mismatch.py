@@ -38,7 +38,7 @@ class DeadLetterTypeMismatch(LintRule):
             if dlq is None:
                 continue
             if dlq.service != "sqs":
-                yield Hit(ch, f"dead_letter {dlq.id} is {dlq.service}, not an SQS queue", "dead_letter")
+                yield Hit(ch, f"{ctx.key(ch, 'dead_letter')} {dlq.id} is {dlq.service}, not an SQS queue", "dead_letter")
             elif dlq.variant != ch.variant:
                 yield Hit(ch, f"{ch.variant} queue {ch.id} has {dlq.variant} dead-letter queue {dlq.id}; "
                               "both must be the same type", "dead_letter",

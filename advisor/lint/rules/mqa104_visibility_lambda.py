@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+
 from advisor.lint.rules.base import Context, Hit, LintRule, channels_of, fmt
 
 
@@ -58,4 +60,6 @@ class VisibilityTooShortForLambda(LintRule):
                               f"{el.id} needs at least {fmt(need)} s ({fmt(mult_ref.fact.value)} x timeout "
                               f"{fmt(timeout)} s + batch window {fmt(float(window))} s)",
                           "visibility_timeout_seconds", facts=facts, discriminator=el.id,
-                          hint=f"set visibility_timeout_seconds: {int(need + 0.999)}")
+                          hint=ctx.assign(ch, "visibility_timeout_seconds", math.ceil(need)),
+                          related=[(el, "timeout_seconds"), (flow, "batch_window_seconds"),
+                                   (el, "batch_window_seconds")])

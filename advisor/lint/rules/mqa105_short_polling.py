@@ -50,5 +50,5 @@ class ShortPolling(LintRule):
             yield Hit(ch, f"{ch.id} is polled by {', '.join(p.id for p in pollers)} with a wait time of "
                           f"{fmt(wait_s)} s{where}: short polling returns empty and partial responses",
                       "receive_message_wait_time_seconds", facts=[ref] if ref else [],
-                      hint=f"set receive_message_wait_time_seconds: {fmt(ctx.seconds(longest))}" if longest
-                      else "set receive_message_wait_time_seconds above 0")
+                      hint=ctx.assign(ch, "receive_message_wait_time_seconds", ctx.seconds(longest)) if longest
+                      else f"set {ctx.key(ch, 'receive_message_wait_time_seconds')} above 0")

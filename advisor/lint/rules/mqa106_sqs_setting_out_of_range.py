@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from advisor.lint.rules.base import Context, Hit, LintRule, channels_of, fmt
+from advisor.lint.rules.base import Context, Hit, LintRule, channels_of
 
 # setting -> (seconds per unit of the setting, fact of the lower bound, fact of the upper bound)
 SETTINGS = {
@@ -51,14 +51,14 @@ class SqsSettingOutOfRange(LintRule):
                 high = ctx.fact(ch, high_name) if high_name else None
                 low_s, high_s = ctx.seconds(low), ctx.seconds(high)
                 if high_s is not None and seconds > high_s:
-                    yield Hit(ch, f"{key} {fmt(float(value))} is above the SQS maximum of {ctx.figure(high)}",
+                    yield Hit(ch, f"{ctx.setting(ch, key, float(value))} is above the SQS maximum of {ctx.figure(high)}",
                               key, facts=[high])
                 elif low_s is not None and seconds < low_s:
-                    yield Hit(ch, f"{key} {fmt(float(value))} is below the SQS minimum of {ctx.figure(low)}",
+                    yield Hit(ch, f"{ctx.setting(ch, key, float(value))} is below the SQS minimum of {ctx.figure(low)}",
                               key, facts=[low])
             size = ch.get("max_message_kib")
             ref = ctx.fact(ch, "message_size.max")
             limit = ctx.kib(ref)
             if size is not None and limit is not None and float(size) > limit:
-                yield Hit(ch, f"max_message_kib {fmt(float(size))} is above the SQS maximum of {ctx.figure(ref)}",
+                yield Hit(ch, f"{ctx.setting(ch, 'max_message_kib', float(size))} is above the SQS maximum of {ctx.figure(ref)}",
                           "max_message_kib", facts=[ref])

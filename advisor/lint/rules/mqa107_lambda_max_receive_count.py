@@ -44,6 +44,6 @@ class LambdaMaxReceiveCount(LintRule):
                 continue
             fns = [el.id for _, el in ctx.graph.consumers(ch.id) if getattr(el, "type", None) == "lambda"]
             if fns and float(count) < minimum:
-                yield Hit(ch, f"max_receive_count {fmt(float(count))} on {ch.id} (consumed by Lambda "
+                yield Hit(ch, f"{ctx.setting(ch, 'max_receive_count', float(count))} on {ch.id} (consumed by Lambda "
                               f"{', '.join(fns)}) is below the advised minimum of {fmt(minimum)}; throttled "
                               "batches reach the DLQ", "max_receive_count", facts=[ref])

@@ -63,7 +63,7 @@ class MessageTooLarge(LintRule):
                                    f"{ctx.figure(max_ref)}", key, facts=[max_ref], discriminator=ch.id,
                           hint="send a reference to an S3 object instead (claim check)")
             elif own is not None and size > float(own):
-                yield Hit(ch, f"messages of {fmt(size)} KiB exceed {ch.id}'s max_message_kib of {fmt(float(own))}",
+                yield Hit(ch, f"messages of {fmt(size)} KiB exceed {ch.id}'s {ctx.setting(ch, 'max_message_kib', float(own))}",
                           "max_message_kib")
             elif (default_limit is not None and size > default_limit and own is None
                   and limit is not None and default_limit < limit):

@@ -43,11 +43,11 @@ class KinesisRetentionShort(LintRule):
             hours = float(value) if value is not None else (ctx.seconds(default) or 0) / 3600
             if value is not None:
                 if high is not None and hours * 3600 > ctx.seconds(high):
-                    yield Hit(ch, f"retention_hours {fmt(hours)} is above the maximum of {ctx.figure(high)}",
+                    yield Hit(ch, f"{ctx.setting(ch, 'retention_hours', hours)} is above the maximum of {ctx.figure(high)}",
                               "retention_hours", facts=[high])
                     continue
                 if low is not None and hours * 3600 < ctx.seconds(low):
-                    yield Hit(ch, f"retention_hours {fmt(hours)} is below the minimum of {ctx.figure(low)}",
+                    yield Hit(ch, f"{ctx.setting(ch, 'retention_hours', hours)} is below the minimum of {ctx.figure(low)}",
                               "retention_hours", facts=[low])
                     continue
             if need is not None and hours < float(need):
@@ -55,4 +55,4 @@ class KinesisRetentionShort(LintRule):
                 yield Hit(ch, f"{ch.id} keeps records {fmt(hours)} hours{where}; consumers must replay "
                               f"{fmt(float(need))} hours", "retention_hours",
                           facts=[default] if value is None and default else [],
-                          hint=f"set retention_hours: {fmt(float(need))}")
+                          hint=ctx.assign(ch, "retention_hours", float(need)))

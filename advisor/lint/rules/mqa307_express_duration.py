@@ -44,7 +44,8 @@ class ExpressWorkflowTooLong(LintRule):
             if own is not None and float(own) > limit:
                 yield Hit(ch, f"Express workflow {ch.id} may run {fmt(float(own))} s; Express executions stop at "
                               f"{ctx.figure(ref)}", "max_duration_seconds", facts=[ref],
-                          hint="use variant: standard")
+                          hint=ctx.pick("use variant: standard", f"set {ctx.key(ch, 'variant')}: STANDARD"))
             elif own is None and expected is not None and float(expected) > limit:
                 yield Hit(ch, f"work takes {fmt(float(expected))} s but Express workflow {ch.id} stops at "
-                              f"{ctx.figure(ref)}", "variant", facts=[ref], hint="use variant: standard")
+                              f"{ctx.figure(ref)}", "variant", facts=[ref],
+                          hint=ctx.pick("use variant: standard", f"set {ctx.key(ch, 'variant')}: STANDARD"))

@@ -41,9 +41,12 @@ class UnencryptedConfidential(LintRule):
         for ch in g.channels.values():
             enc = ch.get("encryption")
             if enc == "none":
-                yield Hit(ch, f"confidential data on {ch.id}, which has encryption: none", "encryption")
+                yield Hit(ch, ctx.pick(f"confidential data on {ch.id}, which has encryption: none",
+                                   f"confidential data on {ch.id}, whose server-side encryption is turned off"),
+                          "encryption")
             elif enc is None:
                 ref = ctx.fact(ch, "encryption_at_rest.default")
                 if ref is not None and ref.fact.value == "none":
                     yield Hit(ch, f"confidential data on {ch.id}: {ch.service} does not encrypt at rest unless "
-                                  "configured", facts=[ref], hint="set encryption: kms")
+                                  "configured", facts=[ref],
+                          hint=ctx.pick("set encryption: kms", f"set {ctx.key(ch, 'encryption')}"))

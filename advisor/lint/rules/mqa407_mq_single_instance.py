@@ -45,9 +45,16 @@ class MqSingleInstance(LintRule):
                 continue
             modes = list(ref.fact.value or [])
             if mode not in modes:
-                yield Hit(ch, f"deployment_mode {mode!r} is not one of {', '.join(modes)} for {ch.variant}",
+                yield Hit(ch, f"{ctx.key(ch, 'deployment_mode')} {shown(ctx, mode)!r} is not one of "
+                              f"{', '.join(shown(ctx, m) for m in modes)} for {ch.variant}",
                           "deployment_mode", facts=[ref])
             elif str(mode).startswith("single"):
                 others = [m for m in modes if m != mode]
                 yield Hit(ch, f"{ch.id} is a single-instance broker: no failover for production",
-                          "deployment_mode", facts=[ref], hint=f"use {' or '.join(others)}")
+                          "deployment_mode", facts=[ref],
+                          hint=f"use {ctx.key(ch, 'deployment_mode')} {' or '.join(shown(ctx, m) for m in others)}")
+
+
+def shown(ctx: Context, mode: str) -> str:
+    """A deployment mode as the input writes it (``single-instance`` / ``SINGLE_INSTANCE``)."""
+    return mode.upper().replace("-", "_") if ctx.template else mode
