@@ -121,27 +121,42 @@ def exit_code(findings: Sequence[Finding], *, fail_on: Severity = "warning") -> 
 # --- formats -------------------------------------------------------------------------------------------
 
 
-def to_text(findings: Sequence[Finding], *, tool: str = "lint") -> str:
+# ``errors``: inputs a checker could not read at all (a file that is not YAML...), as Finding objects. They are
+# reported beside the findings of the other inputs (SARIF toolExecutionNotifications, JSON "errors") so that
+# one bad file does not hide a whole batch; the caller exits 2 for them.
+
+
+def to_text(findings: Sequence[Finding], *, tool: str = "lint", errors: Sequence[Finding] | None = None) -> str:
     lines = []
     for f in sort_findings(findings):
         prefix = f"{f.where}: " if f.where else ""
         lines.append(f"{prefix}{f.severity} {f.rule} {f.message}")
         if f.hint:
             lines.append(f"  hint: {f.hint}")
+    for e in sort_findings(errors or ()):
+        lines.append(f"{e.where + ': ' if e.where else ''}error: {e.message}")
+        if e.hint:
+            lines.append(f"  hint: {e.hint}")
     c = counts(findings)
+    unread = f"; {len(errors)} file(s) could not be read" if errors else ""
     if findings:
-        lines.append(f"{tool}: {c['error']} error(s), {c['warning']} warning(s), {c['note']} note(s)")
+        lines.append(f"{tool}: {c['error']} error(s), {c['warning']} warning(s), {c['note']} note(s){unread}")
+    elif errors:
+        lines.append(f"{tool}: no problems found in the files read{unread}")
     else:
         lines.append(f"{tool}: no problems found")
     return "\n".join(lines) + "\n"
 
 
-def to_json(findings: Sequence[Finding], *, tool: str = "lint") -> str:
-    data = {
+def to_json(findings: Sequence[Finding], *, tool: str = "lint", errors: Sequence[Finding] | None = None) -> str:
+    data: dict = {
         "tool": tool,
         "findings": [f.to_dict() for f in sort_findings(findings)],
         "summary": counts(findings),
     }
+    if errors is not None:
+        data["errors"] = [{"file": e.file, "line": e.line, "column": e.column, "message": e.message,
+                           "hint": e.hint, **dict(e.data)} for e in sort_findings(errors)]
     return json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
@@ -160,8 +175,10 @@ def to_sarif_dict(
     version: str | None = None,
     information_uri: str | None = None,
     rules: Mapping[str, Rule] | None = None,
+    errors: Sequence[Finding] | None = None,
 ) -> dict:
-    """A SARIF 2.1.0 log with one run. Rules not described in ``rules`` get a minimal descriptor."""
+    """A SARIF 2.1.0 log with one run. Rules not described in ``rules`` get a minimal descriptor.
+    ``errors`` become the run's ``invocations[0].toolExecutionNotifications``."""
     ordered = sort_findings(findings)
     rules = dict(rules or {})
     used: list[str] = []
@@ -196,23 +213,38 @@ def to_sarif_dict(
             "message": {"text": f.message + (f"\n{f.hint}" if f.hint else "")},
         }
         if f.file:
-            phys: dict = {"artifactLocation": {"uri": _uri(f.file)}}
-            if f.line is not None:
-                region: dict = {"startLine": f.line}
-                if f.column is not None:
-                    region["startColumn"] = f.column
-                phys["region"] = region
-            res["locations"] = [{"physicalLocation": phys}]
+            res["locations"] = [{"physicalLocation": _physical(f)}]
         if f.data:
             res["properties"] = dict(f.data)
             if isinstance(f.data.get("fingerprint"), str):  # a checker's line-independent identity
                 res["partialFingerprints"] = {"mqadvise/v1": f.data["fingerprint"]}
         results.append(res)
+    run: dict = {"tool": {"driver": driver}, "results": results}
+    if errors is not None:
+        notes = []
+        for e in sort_findings(errors):
+            note: dict = {"level": "error", "message": {"text": e.message + (f"\n{e.hint}" if e.hint else "")},
+                          "descriptor": {"id": e.rule}}
+            if e.file:
+                phys = _physical(e)
+                note["locations"] = [{"physicalLocation": phys}]
+            notes.append(note)
+        run["invocations"] = [{"executionSuccessful": not notes, "toolExecutionNotifications": notes}]
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
-        "runs": [{"tool": {"driver": driver}, "results": results}],
+        "runs": [run],
     }
+
+
+def _physical(f: Finding) -> dict:
+    phys: dict = {"artifactLocation": {"uri": _uri(f.file or "")}}
+    if f.line is not None:
+        region: dict = {"startLine": f.line}
+        if f.column is not None:
+            region["startColumn"] = f.column
+        phys["region"] = region
+    return phys
 
 
 def to_sarif(findings: Sequence[Finding], **kwargs) -> str:
@@ -227,10 +259,10 @@ def _gh_escape_prop(s: str) -> str:
     return _gh_escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def to_github(findings: Sequence[Finding], *, tool: str = "lint") -> str:
+def to_github(findings: Sequence[Finding], *, tool: str = "lint", errors: Sequence[Finding] | None = None) -> str:
     """GitHub Actions workflow commands; each line becomes an annotation on the file and line."""
     lines = []
-    for f in sort_findings(findings):
+    for f in sort_findings([*findings, *(errors or ())]):
         props = []
         if f.file:
             props.append(f"file={_gh_escape_prop(_uri(f.file))}")
@@ -245,16 +277,23 @@ def to_github(findings: Sequence[Finding], *, tool: str = "lint") -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def to_junit(findings: Sequence[Finding], *, tool: str = "lint") -> str:
-    """JUnit XML: one failing test case per finding; one passing case when there is none."""
+def to_junit(findings: Sequence[Finding], *, tool: str = "lint", errors: Sequence[Finding] | None = None) -> str:
+    """JUnit XML: one failing test case per finding, one erroring case per input that could not be read;
+    one passing case when there is none."""
     from xml.sax.saxutils import escape, quoteattr
 
     ordered = sort_findings(findings)
+    unread = sort_findings(errors or ())
     failures = sum(1 for f in ordered if f.severity != "note")
-    head = (f"<testsuites><testsuite name={quoteattr(tool)} tests={quoteattr(str(max(1, len(ordered))))} "
-            f"failures={quoteattr(str(failures))}>")
+    total = max(1, len(ordered) + len(unread))
+    head = (f"<testsuites><testsuite name={quoteattr(tool)} tests={quoteattr(str(total))} "
+            f"failures={quoteattr(str(failures))} errors={quoteattr(str(len(unread)))}>")
     out = ['<?xml version="1.0" encoding="UTF-8"?>', head]
-    if not ordered:
+    for e in unread:
+        out.append(f"<testcase classname={quoteattr(e.file or tool)} name={quoteattr(f'{e.rule} {e.where}'.strip())}>"
+                   f"<error type={quoteattr(e.rule)} message={quoteattr(e.message)}>"
+                   f"{escape(e.where + ': ' + e.message if e.where else e.message)}</error></testcase>")
+    if not ordered and not unread:
         out.append(f"<testcase classname={quoteattr(tool)} name=\"no problems\"/>")
     for f in ordered:
         name = f"{f.rule} {f.where}".strip()
@@ -269,17 +308,18 @@ def to_junit(findings: Sequence[Finding], *, tool: str = "lint") -> str:
     return "\n".join(out) + "\n"
 
 
-def render(findings: Sequence[Finding], fmt: str, *, tool: str = "lint", **sarif_kwargs) -> str:
+def render(findings: Sequence[Finding], fmt: str, *, tool: str = "lint", errors: Sequence[Finding] | None = None,
+           **sarif_kwargs) -> str:
     """Render findings in one of :data:`FORMATS`. ``sarif_kwargs`` (version, rules, information_uri)
-    only apply to SARIF."""
+    only apply to SARIF; ``errors`` are inputs that could not be read (see above)."""
     if fmt == "text":
-        return to_text(findings, tool=tool)
+        return to_text(findings, tool=tool, errors=errors)
     if fmt == "json":
-        return to_json(findings, tool=tool)
+        return to_json(findings, tool=tool, errors=errors)
     if fmt == "sarif":
-        return to_sarif(findings, tool=tool, **sarif_kwargs)
+        return to_sarif(findings, tool=tool, errors=errors, **sarif_kwargs)
     if fmt == "github":
-        return to_github(findings, tool=tool)
+        return to_github(findings, tool=tool, errors=errors)
     if fmt == "junit":
-        return to_junit(findings, tool=tool)
+        return to_junit(findings, tool=tool, errors=errors)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -114,7 +114,40 @@ def test_invalid_input_exits_2_with_position(cli, tmp_path, text, where, words):
     path = write(tmp_path, "bad.yaml", text)
     code, out, err = cli("lint", path)
     assert code == 2, out + err
-    assert f"{path.name}{where}" in err.replace("\n", "") and words in err.replace("\n", "")
+    report = (out + err).replace("\n", "")  # the report names the file it could not read (text: an error line)
+    assert f"{path.name}{where}" in report and words in report
+
+
+def test_one_invalid_file_does_not_hide_the_batch(cli, tmp_path):
+    import jsonschema
+
+    good = write(tmp_path, "a.yaml", BROKEN)
+    bad = write(tmp_path, "b.yaml", "version: 1\nkind: architecture\nname: x\ncomponents:\n  a: {type: [\n")
+    other = write(tmp_path, "c.yaml", WARN_ONLY)
+    code, out, _ = cli("lint", good, bad, other, "-f", "json")
+    data = json.loads(out)
+    assert code == 2
+    assert {Path(f["file"]).name for f in data["findings"]} == {"a.yaml", "c.yaml"}
+    assert [(Path(e["file"]).name, e["line"]) for e in data["errors"]] == [("b.yaml", 6)]
+    assert "invalid YAML" in data["errors"][0]["message"]
+    code, out, _ = cli("lint", good, bad, other, "-f", "sarif")
+    log = json.loads(out)
+    schema = json.loads((ROOT / "tests" / "lint_data" / "sarif-2.1.0-subset.schema.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(log)
+    invocation = log["runs"][0]["invocations"][0]
+    assert code == 2 and invocation["executionSuccessful"] is False
+    note = invocation["toolExecutionNotifications"][0]
+    assert note["level"] == "error" and note["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
+    assert {r["ruleId"] for r in log["runs"][0]["results"]} >= {"MQA104"}
+    code, out, _ = cli("lint", good, bad, other)
+    assert code == 2 and f"{bad}:6:" in out and "error MQA104" in out and "1 file(s) could not be read" in out
+    code, out, _ = cli("lint", good, bad, "-f", "github")
+    assert code == 2 and f"::error file={bad.as_posix()},line=6" in out
+    code, out, _ = cli("lint", good, bad, "-f", "junit")
+    assert code == 2 and 'errors="1"' in out and "<error " in out
+    # a clean batch still exits 0 and its JSON has an empty error list
+    code, out, _ = cli("lint", write(tmp_path, "d.yaml", CLEAN), "-f", "json")
+    assert code == 0 and json.loads(out)["errors"] == []
 
 
 def test_missing_file_and_usage_errors_exit_2(cli, tmp_path):
@@ -131,8 +164,8 @@ def test_alias_bomb_is_refused(cli, tmp_path):
     for i in range(1, 12):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     text = "version: 1\nkind: architecture\nname: bomb\n" + "\n".join(lines) + "\n"
-    code, _, err = cli("lint", write(tmp_path, "bomb.yaml", text))
-    assert code == 2 and "refusing" in err
+    code, out, err = cli("lint", write(tmp_path, "bomb.yaml", text))
+    assert code == 2 and "refusing" in out + err
 
 
 # ----- selection and configuration ---------------------------------------------------------------

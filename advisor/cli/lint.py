@@ -78,7 +78,9 @@ def lint(
                           {"info": "note"}.get(r.default_severity, r.default_severity))  # type: ignore[arg-type]
              for r in all_rules()}
     extra = {"version": __version__, "rules": rules} if fmt == "sarif" else {}
-    print_data(render(findings, fmt, tool="mqadvise lint", **extra).rstrip("\n") or "")
+    print_data(render(findings, fmt, tool="mqadvise lint", errors=result.errors, **extra).rstrip("\n") or "")
+    if result.errors:  # every readable file was linted and reported; the unreadable ones decide the exit
+        raise typer.Exit(2)
     if any(reaches(f, threshold) for f in findings):
         raise typer.Exit(1)
 

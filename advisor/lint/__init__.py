@@ -19,12 +19,29 @@ from advisor.lint.engine import Options, lint_graph, merge_variants
 
 __all__ = ["LintResult", "Options", "expand_paths", "lint_paths", "lint_text"]
 
+ASL_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml")
+
 
 @dataclass
 class LintResult:
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     baselined: int = 0
+    # inputs that could not be read (not YAML, not a template...), one Finding each (rule "invalid-input")
+    errors: list[Finding] = field(default_factory=list)
+
+
+INVALID_INPUT = "invalid-input"
+
+
+def input_error(exc: InvalidInput, name: str) -> Finding:
+    """An input the linter could not read, as a finding-shaped record for the report."""
+    loc = exc.location
+    key = loc.key if loc is not None else None
+    message = f"{key}: {exc.message}" if key else exc.message
+    return Finding(INVALID_INPUT, message, file=(loc.file if loc is not None and loc.file else name),
+                   line=loc.line if loc is not None else None, column=loc.column if loc is not None else None,
+                   severity="error", hint=exc.hint, data={"key": key} if key else {})
 
 
 def expand_paths(patterns: list[str]) -> list[str]:
@@ -42,8 +59,9 @@ def expand_paths(patterns: list[str]) -> list[str]:
             continue
         p = Path(pattern)
         if p.is_dir():
+            # Step Functions definitions (*.asl.json) are read through the template that names them
             found = sorted(str(x) for ext in ("*.yaml", "*.yml", "*.json", "*.template")
-                           for x in p.rglob(ext))
+                           for x in p.rglob(ext) if not x.name.endswith(ASL_SUFFIXES))
             if not found:
                 raise InvalidInput("no YAML files in this folder", location=Location(pattern))
             out.extend(found)
@@ -79,9 +97,14 @@ def lint_paths(paths: list[str], options: Options | None = None, *, stdin_name: 
 
     result = LintResult()
     for path in expand_paths(paths):
-        text = read_text(path)
         name = stdin_name if path == "-" else path
-        result.findings.extend(lint_text(text, name, options, kb))
+        try:
+            text = read_text(path)
+            result.findings.extend(lint_text(text, name, options, kb))
+        except InvalidInput as exc:  # report it and lint the rest; the CLI exits 2 at the end
+            result.errors.append(input_error(exc, name))
+            continue
         result.files.append(name)
     result.findings = sort_findings(result.findings)
+    result.errors = sort_findings(result.errors)
     return result
