@@ -411,6 +411,11 @@ def test_rules_command(cli):
     code, out, _ = cli("rules", "sqs.dead-letter-missing", "-f", "json")
     assert json.loads(out)["code"] == "MQA101"
     assert cli("rules", "MQA999")[0] == 2
+    code, out, _ = cli("rules", "--format", "markdown")
+    assert code == 0 and "| [MQA101](MQA101.md) |" in out
+    code, out, _ = cli("rules", "MQA104", "-f", "markdown")
+    assert code == 0 and out.startswith("# MQA104")
+    assert cli("rules", "--format", "yaml")[0] == 2
 
 
 def test_docs_rules_are_up_to_date():
