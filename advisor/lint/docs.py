@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from advisor.lint.rules import all_rules
-from advisor.lint.rules.base import HEADINGS, LintRule
+from advisor.lint.rules.base import HEADINGS, OTHER_TOOLS, LintRule
 
 HEADER = "<!-- generated from the rule's docstring by `python -m advisor.lint.docs docs/rules`; do not edit -->\n"
 
@@ -23,6 +23,8 @@ def rule_page(rule: LintRule) -> str:
         if heading == "References":
             body = "\n".join(f"- <{url}>" for url in rule.references())
         out.append(f"## {heading}\n\n{body}\n")
+    rows = "\n".join(f"| {tool} | {rule.equivalents.get(tool, 'none found')} |" for tool in OTHER_TOOLS)
+    out.append(f"## Same check in other tools\n\n| Tool | Rule |\n|---|---|\n{rows}\n")
     out.append(f"Suppress with a reason: `# mqadvise: ignore[{rule.code}] why` on the line, or\n"
                f"`lint: {{ignore: {{{rule.code}: \"why\"}}}}` on the element or at the top of the file.\n")
     return "\n".join(out)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from advisor.lint.model import Channel, Element, FlowGraph
 
 HEADINGS = ("What it checks", "Why", "Example", "Fix", "References")
+OTHER_TOOLS = ("cfn-lint", "cdk-nag", "serverless-rules", "checkov")
 _HEADING = re.compile(r"^(What it checks|Why|Example|Fix|References):\s*$")
 
 
@@ -116,6 +117,8 @@ class LintRule:
     name: ClassVar[str] = ""
     default_severity: ClassVar[str] = "warning"  # error | warning | info
     inputs: ClassVar[tuple[str, ...]] = ("architecture", "cloudformation")
+    # the same check in other tools, looked up in their rule lists (a tool left out: none found there)
+    equivalents: ClassVar[dict[str, str]] = {}
 
     def check(self, ctx: Context) -> Iterable[Hit]:  # pragma: no cover - abstract
         raise NotImplementedError

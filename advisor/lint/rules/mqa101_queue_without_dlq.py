@@ -32,6 +32,7 @@ class QueueWithoutDeadLetter(LintRule):
     code = "MQA101"
     name = "sqs.dead-letter-missing"
     default_severity = "warning"
+    equivalents = {"cdk-nag": "AwsSolutions-SQS3; SQSRedrivePolicy (Serverless pack)", "serverless-rules": "ES6000"}
 
     def check(self, ctx: Context):
         for ch in channels_of(ctx, "sqs"):

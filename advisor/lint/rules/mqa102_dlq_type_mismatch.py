@@ -31,6 +31,7 @@ class DeadLetterTypeMismatch(LintRule):
     code = "MQA102"
     name = "sqs.dead-letter-type-mismatch"
     default_severity = "error"
+    equivalents = {"cfn-lint": "E3502"}
 
     def check(self, ctx: Context):
         for ch in channels_of(ctx, "sqs"):

@@ -37,6 +37,8 @@ class VisibilityTooShortForLambda(LintRule):
     code = "MQA104"
     name = "sqs.visibility-timeout-lambda"
     default_severity = "error"
+    equivalents = {"cfn-lint": "E3505 (above the function timeout, not the advised multiple)",
+                   "cdk-nag": "LambdaEventSourceSQSVisibilityTimeout (Serverless pack)"}
 
     def check(self, ctx: Context):
         for ch in channels_of(ctx, "sqs"):

@@ -33,6 +33,7 @@ class SnsSubscriptionWithoutDlq(LintRule):
     code = "MQA207"
     name = "sns.subscription-dead-letter-missing"
     default_severity = "warning"
+    equivalents = {"serverless-rules": "ES7000", "cdk-nag": "SNSRedrivePolicy (Serverless pack)"}
 
     def check(self, ctx: Context):
         g = ctx.graph

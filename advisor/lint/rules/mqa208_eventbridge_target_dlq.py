@@ -31,6 +31,7 @@ class EventBridgeTargetWithoutDlq(LintRule):
     code = "MQA208"
     name = "eventbridge.target-dead-letter-missing"
     default_severity = "warning"
+    equivalents = {"serverless-rules": "ES4000", "cdk-nag": "EventBusDLQ (Serverless pack)"}
 
     def check(self, ctx: Context):
         g = ctx.graph

@@ -131,8 +131,9 @@ def iot_rule(b: Builder, logical: str, p: PDict, res: PDict) -> None:
     s = b.settings()
     s.values["external_producers"] = True
     error = tpl.mapping(payload, "ErrorAction") if payload is not None else None
-    s.put("error_action", error is not None, tpl.pos(payload, "ErrorAction", tpl.pos(p, "TopicRulePayload"))
-          if payload is not None else tpl.resources.keypos[logical])
+    where = tpl.pos(payload, "ErrorAction") if error is not None else (
+        tpl.pos(p, "TopicRulePayload") if payload is not None else tpl.resources.keypos[logical])
+    s.put("error_action", error is not None, where)
     b.channel(logical, "iot-core", None, s, IOT_TERMS)
     if payload is None:
         return
