@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from advisor.lint.rules.base import Context, Hit, LintRule, channels_of
 
 
@@ -8,7 +10,10 @@ class QueueWithoutDeadLetter(LintRule):
 
     What it checks:
         Every SQS queue that is not itself a dead-letter queue has `dead_letter` (a redrive policy). The rule
-        applies to services whose knowledge says they support dead-letter queues.
+        applies to services whose knowledge says they support dead-letter queues. A queue counts as a
+        dead-letter queue when something redrives or sends failures to it (a redrive policy, an on-failure
+        destination, a rule target's or pipe's `DeadLetterConfig`), or when its name says so (`dlq`,
+        `dead-letter`) and nothing in the file reads from it: a last-resort queue the code writes to.
 
     Why:
         Without a redrive policy a message that always fails ("poison message") is received again and again
@@ -36,7 +41,7 @@ class QueueWithoutDeadLetter(LintRule):
 
     def check(self, ctx: Context):
         for ch in channels_of(ctx, "sqs"):
-            if ch.get("dead_letter") or ctx.graph.is_dead_letter(ch.id):
+            if ch.get("dead_letter") or ctx.graph.is_dead_letter(ch.id) or self._parking_queue(ctx, ch):
                 continue
             ref = ctx.fact(ch, "dead_letter")
             if ref is None or ref.fact.value is not True:
@@ -46,3 +51,9 @@ class QueueWithoutDeadLetter(LintRule):
                       hint=ctx.pick("add dead_letter: <queue> and max_receive_count",
                                     "add RedrivePolicy: {deadLetterTargetArn: !GetAtt <DeadLetterQueue>.Arn, "
                                     "maxReceiveCount: <n>}"))
+
+    @staticmethod
+    def _parking_queue(ctx: Context, ch) -> bool:
+        """A queue named as a dead-letter queue that nothing in the file consumes."""
+        name = re.sub(r"[^a-z]", "", ch.id.lower())
+        return ("dlq" in name or "deadletter" in name) and not ctx.graph.consumers(ch.id)

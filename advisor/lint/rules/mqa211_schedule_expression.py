@@ -50,6 +50,8 @@ def problem(expression: str, kind: str) -> str | None:
         singular = unit.rstrip("s") if unit.endswith("s") else unit
         if singular not in UNITS:
             return f"unit {unit!r} is not minute(s), hour(s) or day(s)"
+        if kind == "scheduler":  # Scheduler takes either form (its API lists minute | minutes | ...)
+            return None
         if value == 1 and unit.endswith("s"):
             return f"a rate of 1 takes the singular unit: rate(1 {singular})"
         if value > 1 and not unit.endswith("s"):
@@ -85,7 +87,7 @@ class InvalidScheduleExpression(LintRule):
         The `schedule_expression` of EventBridge rules (`ScheduleExpression`, SAM `Schedule` events) and of
         EventBridge Scheduler schedules (`AWS::Scheduler::Schedule`, SAM `ScheduleV2`) is a valid `rate()`,
         `cron()` (six fields, one of day-of-month and day-of-week `?`) or, for Scheduler, `at()` expression.
-        `rate(1 minute)` takes the singular, larger values the plural.
+        On a rule, `rate(1 minute)` takes the singular and larger values the plural (Scheduler accepts both).
 
     Why:
         The deployment fails on the expression (or, for a Scheduler schedule, at creation), usually late in a
@@ -103,6 +105,7 @@ class InvalidScheduleExpression(LintRule):
 
     References:
         https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+        https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html
         https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html
     """
 

@@ -9,8 +9,8 @@ class ConstantPartitionKey(LintRule):
     What it checks:
         Flows into a Kinesis data stream whose partition key is a fixed string rather than taken from the
         record (an EventBridge Pipes target `PartitionKey` without a `$.` path, an IoT rule Kinesis action
-        `PartitionKey` without a `${...}` substitution). A provisioned stream with exactly one shard is left
-        alone.
+        `PartitionKey` without a `${...}` substitution), one-shard streams included: adding shards later would
+        not help.
 
     Why:
         The partition key picks the shard. With one key every record lands on one shard: the stream's
@@ -43,9 +43,7 @@ class ConstantPartitionKey(LintRule):
             stream = ctx.graph.channels.get(flow.target)
             if stream is None or stream.service != "kinesis-data-streams":
                 continue
-            shards = stream.get("shards")
-            if stream.variant == "provisioned" and shards is not None and float(shards) == 1:
-                continue
             yield Hit(flow, f"every record from {flow.source} to {stream.id} has the partition key "
-                            f"{flow.get('partition_key')!r}: one shard takes them all", "partition_key",
+                            f"{flow.get('partition_key')!r}: one shard takes them all, however many the stream "
+                            "has", "partition_key",
                       hint="take the partition key from the record (a $. path or ${...} substitution)")
