@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 HEADINGS = ("What it checks", "Why", "Example", "Fix", "References")
 OTHER_TOOLS = ("cfn-lint", "cdk-nag", "serverless-rules", "checkov")
 _HEADING = re.compile(r"^(What it checks|Why|Example|Fix|References):\s*$")
+_SECTIONS: dict[type, dict[str, str]] = {}
 
 
 @dataclass
@@ -126,6 +127,14 @@ class LintRule:
     # ----- documentation, from the docstring ---------------------------------------------------
     @classmethod
     def sections(cls) -> dict[str, str]:
+        """The docstring's sections (parsed once per rule: every finding asks for its help URI)."""
+        cached = _SECTIONS.get(cls)
+        if cached is None:
+            cached = _SECTIONS[cls] = cls._parse_sections()
+        return dict(cached)
+
+    @classmethod
+    def _parse_sections(cls) -> dict[str, str]:
         doc = inspect.cleandoc(cls.__doc__ or "")
         out: dict[str, str] = {}
         current = None

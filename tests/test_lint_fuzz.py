@@ -1,0 +1,41 @@
+"""Generated architecture files and templates never end in a traceback or a hang, and every refusal names
+a line (a bounded number of examples here; bench/fuzz_lint.py runs 10,000 per surface)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from tests.lint_fuzz import SURFACES, problem
+
+FUZZ = settings(max_examples=60, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_generated_input_is_linted_or_refused_with_a_line(kb, surface):
+    @FUZZ
+    @given(SURFACES[surface])
+    def check(text):
+        assert problem(text, kb) is None, text
+
+    check()
+
+
+def test_the_fuzzer_sees_tracebacks_hangs_and_missing_lines(kb, monkeypatch):
+    """The checker itself can fail: a crash, a hang and a refusal without a line are each reported."""
+    import time
+
+    import advisor.lint as lint
+    from advisor.errors import InvalidInput, Location
+
+    monkeypatch.setattr(lint, "lint_text", lambda *a, **k: {}["missing"])
+    assert problem("a: 1\n", kb)[0] == "traceback"
+    monkeypatch.setattr(lint, "lint_text", lambda *a, **k: time.sleep(5))
+    assert problem("a: 1\n", kb, seconds=1)[0] == "hang"
+
+    def refuse(*a, **k):
+        raise InvalidInput("bad", location=Location("fuzz.yaml"))
+
+    monkeypatch.setattr(lint, "lint_text", refuse)
+    assert problem("a: 1\n", kb)[0] == "no line"
