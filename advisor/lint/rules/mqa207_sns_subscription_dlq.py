@@ -46,4 +46,7 @@ class SnsSubscriptionWithoutDlq(LintRule):
             for flow in g.outgoing.get(ch.id, []):
                 if not g.flow_dead_letter(flow):
                     yield Hit(flow, f"subscription {ch.id} -> {flow.target} has no dead-letter queue; "
-                                    "undeliverable messages are discarded after the retries", facts=[ref])
+                                    "undeliverable messages are discarded after the retries", facts=[ref],
+                              hint=ctx.pick("add dead_letter: <queue> to the flow",
+                                            "add RedrivePolicy: {deadLetterTargetArn: <queue ARN>} to the "
+                                            "subscription"))

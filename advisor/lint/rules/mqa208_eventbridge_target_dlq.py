@@ -51,4 +51,6 @@ class EventBridgeTargetWithoutDlq(LintRule):
                 if not ctx.graph.flow_dead_letter(flow):
                     tail = f" after {ctx.figure(retry)} of retries" if retry else ""
                     yield Hit(flow, f"target {flow.target} of {ch.id} has no dead-letter queue; failed events are "
-                                    f"dropped{tail}", facts=[r for r in (ref, retry) if r])
+                                    f"dropped{tail}", facts=[r for r in (ref, retry) if r],
+                              hint=ctx.pick("add dead_letter: <queue> to the flow (or targets_dead_letter)",
+                                            "add DeadLetterConfig: {Arn: <queue ARN>} to the target"))

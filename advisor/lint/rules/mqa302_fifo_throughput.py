@@ -47,7 +47,10 @@ class FifoThroughput(LintRule):
             if limit is None or float(peak) <= limit:
                 continue
             mode = "with" if high else "without"
-            hint = None if high else "set high_throughput: true and use many message group ids"
+            hint = None if high else ctx.pick(
+                "set high_throughput: true and use many message group ids",
+                "set FifoThroughputLimit: perMessageGroupId and DeduplicationScope: messageGroup, and use many "
+                "message group ids")
             yield Hit(ch, f"peak of {fmt(float(peak))} messages/second exceeds FIFO queue {ch.id}'s "
                           f"{ctx.figure(ref)} {mode} high-throughput mode", "high_throughput",
                       facts=[ref], hint=hint)
