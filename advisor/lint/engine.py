@@ -158,18 +158,18 @@ def merge_variants(variants: list[tuple[dict[str, bool], list[Finding]]]) -> lis
     A finding (same fingerprint) in every combination is reported once, as it is. One that holds only in
     some says which conditions it needs; an unused-suppression finding counts only if no combination
     used the suppression."""
-    seen: dict[str, list[tuple[dict[str, bool], Finding]]] = {}
+    seen: dict[str, dict[int, tuple[dict[str, bool], Finding]]] = {}
     order: list[str] = []
-    for conditions, findings in variants:
+    for i, (conditions, findings) in enumerate(variants):
         for f in findings:
             fp = str(f.data.get("fingerprint") or (f.rule, f.line, f.message))
             if fp not in seen:
-                seen[fp] = []
+                seen[fp] = {}
                 order.append(fp)
-            seen[fp].append((conditions, f))
+            seen[fp].setdefault(i, (conditions, f))
     out: list[Finding] = []
     for fp in order:
-        holding = seen[fp]
+        holding = list(seen[fp].values())
         first = holding[0][1]
         if len(holding) == len(variants):
             out.append(first)

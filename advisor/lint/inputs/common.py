@@ -1,4 +1,5 @@
-"""What both input kinds share: ``lint: {ignore: ...}`` tables and the suppressions of a built graph."""
+"""What both input kinds share: ``lint: {ignore: ...}`` tables, the suppressions of a built graph, and the
+type check of every setting a rule reads (:func:`normalise`)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ def ignores(body: Any, name: str, what: str) -> dict[str, tuple[str, Pos]]:
     for code, reason in ignore.items():
         out[str(code).upper()] = (str(reason or "").strip(), ignore.keypos[code])
     return out
-
 
 
 def add_element_suppressions(graph: FlowGraph) -> None:
