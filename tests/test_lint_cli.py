@@ -378,6 +378,9 @@ def test_sarif_schema_subset_rejects_broken_logs():
         jsonschema.validate({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
                                                              "results": [{"message": {"text": "m"},
                                                                           "level": "fatal"}]}]}, schema)
+    with pytest.raises(jsonschema.ValidationError):  # a tool execution notification needs its message
+        jsonschema.validate({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "invocations": [
+            {"executionSuccessful": False, "toolExecutionNotifications": [{"level": "error"}]}]}]}, schema)
 
 
 def test_github_json_junit_text(cli, tmp_path):
