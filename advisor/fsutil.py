@@ -10,8 +10,8 @@ through :func:`atomic_write_bytes`:
 * writing to a symbolic link writes to the file it points to (the link stays a link); a dangling link or a
   link loop is refused;
 * a read-only file (no write permission) is refused with a message instead of being replaced;
-* temporaries left behind by a writer that was killed (``.NAME.PID.RANDOM.tmp``) are removed by the next
-  write to the same file.
+* temporaries left behind by a writer that was killed (``.NAME.PID.RANDOM.tmp``, files or folders) are
+  removed by the next write to the same file.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import shutil
 import stat
 import time
 from pathlib import Path
@@ -115,13 +116,29 @@ def clean_stale_temporaries(target: Path) -> list[Path]:
             continue
         middle = entry.name[len(prefix):-len(TMP_SUFFIX)]
         try:
-            if not entry.is_file(follow_symlinks=False) or not _is_stale(middle, entry.stat().st_mtime):
+            if entry.is_symlink() or not _is_stale(middle, entry.stat(follow_symlinks=False).st_mtime):
                 continue
-            os.unlink(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)            # a temporary folder (a scaffold being written)
+            else:
+                os.unlink(entry.path)
             removed.append(Path(entry.path))
         except OSError:
             continue
     return removed
+
+
+def make_temporary_folder(target: Path) -> Path:
+    """A new folder ``.NAME.PID.RANDOM.tmp`` beside ``target`` (mode 0777 less the umask), for writing a whole
+    tree that is renamed into place at the end; :func:`clean_stale_temporaries` removes it if the writer dies."""
+    for _ in range(100):
+        tmp = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}"
+        try:
+            os.mkdir(tmp, 0o777)
+            return tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target))
 
 
 def _is_stale(middle: str, mtime: float) -> bool:

@@ -106,10 +106,10 @@ def test_templates_render_in_a_sandbox():
 
 def test_write_files_refuses_paths_outside(tmp_path):
     from advisor.errors import InvalidInput
-    from advisor.scaffold.render import write_files
+    from advisor.scaffold.output import write_scaffold
 
     with pytest.raises(InvalidInput):
-        write_files(tmp_path / "out", {"../escape.txt": "x"}, force=False)
+        write_scaffold(tmp_path / "out", {"../escape.txt": "x"}, force=False, meta={})
     assert not (tmp_path / "escape.txt").exists()
 
 
