@@ -89,8 +89,11 @@ def scaffold(answers: str | Path, out_dir: str | Path, *, force: bool = False, p
                                                 kb=kb)
     report = write_scaffold(out, files, force=force,
                             meta={"generator": f"mqadvise {__version__}", "pattern": pattern_id, "template_set": ts})
+    from advisor.scaffold.names import project_names
+
+    notes = project_names(name or req.name).notes + report.notes
     return ScaffoldResult(report.out_dir, pattern_id, ts, report.files, figures, written=report.written,
-                          kept=report.kept, beside=report.beside, removed=report.removed, notes=report.notes)
+                          kept=report.kept, beside=report.beside, removed=report.removed, notes=notes)
 
 
 def _dump_yaml(data: Any) -> str:
