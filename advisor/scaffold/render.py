@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from advisor import textsafe
+
 
 def _root():
     from advisor.resources import templates_root
@@ -59,7 +61,21 @@ def environment(layers: list[str]):
     env.filters["pystr"] = lambda v: ascii(str(v))
     env.filters["yamlflow"] = lambda v: json.dumps(v, ensure_ascii=True, separators=(", ", ": "))
     env.filters["oneline"] = lambda v: " ".join(str(v).split())
+    # free text from the requirements (title, context) goes through one helper per target (advisor.textsafe)
+    env.filters["cfn_description"] = cfn_description
+    env.filters["md_inline"] = textsafe.md_inline
+    env.filters["md_quote"] = textsafe.md_quote
+    env.filters["md_href"] = textsafe.md_href
+    env.filters["yaml_str"] = textsafe.yaml_str
     return env
+
+
+DESCRIPTION_CHARS = 250   # design choice: a one-line summary, under the 1,024-byte limit even in 4-byte characters
+
+
+def cfn_description(text: Any) -> str:
+    """A template ``Description``: one line, shortened, no ``${`` substitution, as a YAML string."""
+    return textsafe.yaml_str(textsafe.cfn_sub(textsafe.shorten(textsafe.one_line(text), DESCRIPTION_CHARS)))
 
 
 def render_set(layers: list[str], ctx: dict[str, Any]) -> dict[str, str]:
