@@ -58,6 +58,7 @@ def test_files_follow_the_umask(tmp_path):
 def test_force_keeps_what_the_user_changed_and_replaces_only_the_scaffolds_own_files(tmp_path, cli):
     out = tmp_path / "svc"
     assert cli("scaffold", "-a", NIGHTLY, "-o", out)[0] == 0
+    first = _manifest(out)["files"]
     readme = out / "README.md"
     readme.write_text("# our service\n\nWe rewrote this.\n")
     handler = out / "nightly_report_job" / "handler.py"
@@ -71,18 +72,24 @@ def test_force_keeps_what_the_user_changed_and_replaces_only_the_scaffolds_own_f
     assert (out / "README.md.new").read_text().startswith("# ")                 # the scaffold's version, beside
     assert "kept README.md: you changed it; the scaffold's version is in README.md.new" in " ".join(err.split())
     assert (out / "notes.txt").read_text() == "ours" and (out / "infra" / "template.yaml").read_bytes() == untouched
-    assert "README.md" not in _manifest(out)["files"] and "README.md.new" in _manifest(out)["files"]
+    man = _manifest(out)
+    assert man["files"]["README.md"] == first["README.md"] and "README.md.new" in man["files"]   # what it wrote
 
     before = _tree(out)
     code, _, err = cli("scaffold", "-a", NIGHTLY, "-o", out, "--force")        # and again: nothing moves
     assert code == 0, err
-    assert _tree(out) == before
+    assert _tree(out) == before and "kept README.md: you changed it" in " ".join(err.split())
+
+    readme.write_bytes(_tree(out)["README.md.new"])       # the user takes the scaffold's version back
+    assert cli("scaffold", "-a", NIGHTLY, "-o", out, "--force")[0] == 0
+    assert not (out / "README.md.new").exists() and _manifest(out)["files"]["README.md"] == first["README.md"]
 
 
 def test_another_design_removes_the_old_designs_unchanged_files_and_keeps_edited_ones(tmp_path, cli):
     out = tmp_path / "svc"
     assert cli("scaffold", "-a", NIGHTLY, "-o", out)[0] == 0
     edited = out / "nightly_report_job" / "handler.py"
+    original = edited.read_bytes()
     edited.write_text(edited.read_text() + "\n# tuned by us\n")
     (out / "mine.md").write_text("ours")
 
@@ -95,8 +102,13 @@ def test_another_design_removes_the_old_designs_unchanged_files_and_keeps_edited
     assert not (out / "tests" / "test_schedule.py").exists() and (out / "tests" / "test_fanout.py").is_file()
     assert (out / "mine.md").read_text() == "ours"
     man = _manifest(out)
-    assert man["pattern"] == "sns-sqs-fanout" and not any(r.startswith("nightly_report_job/") for r in man["files"])
-    assert set(man["files"]) == {str(Path(p).relative_to(out.resolve())) for p in stdout.split()}
+    assert man["pattern"] == "sns-sqs-fanout"
+    assert [r for r in man["files"] if r.startswith("nightly_report_job/")] == ["nightly_report_job/handler.py"]
+    assert set(man["files"]) == {str(Path(p).relative_to(out.resolve())) for p in stdout.split()} | {
+        "nightly_report_job/handler.py"}
+    edited.write_bytes(original)   # put back as the scaffold wrote it: the next run removes it
+    code, _, err = cli("scaffold", "-a", FANOUT, "-o", out, "--force")
+    assert code == 0 and not (out / "nightly_report_job").exists()
 
 
 

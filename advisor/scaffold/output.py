@@ -180,16 +180,18 @@ def _update_folder(real: Path, blobs: dict[str, bytes], meta: dict[str, str], re
     for rel, data in sorted(blobs.items()):
         new = digest(data)
         state, current = _state(real, rel)
-        if state == "missing" or (state == "file" and current in old.get(rel, ())):
-            place[rel] = data
-            owned[rel] = {new}
-        elif state == "file" and current == new:
+        if state == "file" and current == new:
             report.unchanged.append(rel)
+            owned[rel] = {new}
+        elif state == "missing" or (state == "file" and current in old.get(rel, ())):
+            place[rel] = data
             owned[rel] = {new}
         else:
             why = ("you changed it" if rel in old else "it was not written by the scaffold") if state == "file" \
                 else _WHY[state]
             report.kept.append((rel, why))
+            if rel in old:
+                owned[rel] = old[rel]        # still the scaffold's path: replaced once it is as the scaffold wrote it
             other = rel + NEW_SUFFIX
             o_state, o_current = _state(real, other)
             if o_state == "missing" or (o_state == "file" and (o_current in old.get(other, ()) or o_current == new)):
@@ -206,6 +208,7 @@ def _update_folder(real: Path, blobs: dict[str, bytes], meta: dict[str, str], re
         elif state != "missing":
             report.kept.append((rel, ("you changed it" if state == "file" else _WHY[state]) +
                                 ", and this design does not use it"))
+            owned[rel] = hashes              # removed by a later run once it is as the scaffold wrote it
     # while files move, the manifest accepts the old and the new content of each path
     pending = {rel: old.get(rel, set()) | owned.get(rel, set()) for rel in {*old, *owned}}
     stage = make_temporary_folder(real / _STAGE)
