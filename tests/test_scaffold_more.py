@@ -140,7 +140,7 @@ def test_fsx_file_gateway_is_refused_with_the_knowledge_reason(kb):
     from advisor.errors import UsageError
     from advisor.knowledge.base import Option
     from advisor.requirements import Requirements
-    from advisor.scaffold.blueprints_more import storage_gateway
+    from advisor.scaffold.blueprints.storage_gateway import blueprint as storage_gateway
     from advisor.scaffold.plan import Plan
 
     req = Requirements.model_validate({"version": 1, "name": "win-shares", "storage": {"access": "file"}})

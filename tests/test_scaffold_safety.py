@@ -64,7 +64,11 @@ def test_hostile_name_and_title_stay_inert(tmp_path, name):
         assert "os.system" not in text and "rm -rf" not in text and "etc/passwd" not in text
     tpl = load_template(out / "infra" / "template.yaml")   # still valid YAML
     assert "{{ 7*7 }}" in tpl["Description"] and "49" not in tpl["Description"]
-    assert "{{ 7*7 }}" in (out / "README.md").read_text()  # user text is data, never a template
+    from markdown_it import MarkdownIt
+
+    heading = MarkdownIt("commonmark").parse((out / "README.md").read_text())[1]
+    title = "".join(c.content for c in heading.children)     # as rendered: the title exactly as written
+    assert "{{ 7*7 }}" in title and "${AWS::Region}" in title and "49" not in title   # data, never a template
 
 
 def test_refuses_a_non_empty_folder_without_force(tmp_path, cli):
@@ -106,10 +110,10 @@ def test_templates_render_in_a_sandbox():
 
 def test_write_files_refuses_paths_outside(tmp_path):
     from advisor.errors import InvalidInput
-    from advisor.scaffold.render import write_files
+    from advisor.scaffold.output import write_scaffold
 
     with pytest.raises(InvalidInput):
-        write_files(tmp_path / "out", {"../escape.txt": "x"}, force=False)
+        write_scaffold(tmp_path / "out", {"../escape.txt": "x"}, force=False, meta={})
     assert not (tmp_path / "escape.txt").exists()
 
 

@@ -348,6 +348,7 @@ def build_context(result, kb, *, number: int, title: str | None = None, date: da
                   max_alternatives: int = MAX_ALTERNATIVES) -> dict[str, Any]:
     """The template context of an ADR for this Result (see docs/adr.md for the fields)."""
     from advisor.catalog import design_graph, graph_mermaid
+    from advisor.textsafe import md_block, md_inline
     from advisor.wording import services_line
 
     if not result.ok:
@@ -364,15 +365,15 @@ def build_context(result, kb, *, number: int, title: str | None = None, date: da
     return {
         "number": number,
         "number4": f"{number:04d}",
-        "title": md_line(title or f"Use {rec.pattern_name} for {req.name}"),
+        "title": md_inline(title or f"Use {rec.pattern_name} for {req.name}"),   # free text: advisor.textsafe
         "status": status,
         "date": str(date),
         "decision_makers": list(decision_makers or []),
         "consulted": list(consulted or []),
         "informed": list(informed or []),
         "links": list(links or []),
-        "requirements": {"name": req.name, "title": req.title or req.name,
-                         "context": (req.context or "").strip(), "file": requirements_file},
+        "requirements": {"name": req.name, "title": md_inline(req.title or req.name),
+                         "context": md_block(req.context or ""), "file": requirements_file},
         "answers": answers(req) if any(getattr(req.connection, k) for k in ANSWERS) else [],
         "question": _question(req),
         "drivers": drivers(req),

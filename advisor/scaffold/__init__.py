@@ -6,7 +6,7 @@ set -> blueprint builds the context (figures from the knowledge) -> render in a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,13 @@ class ScaffoldResult:
     out_dir: Path
     pattern_id: str
     template_set: str
-    files: list[Path]
+    files: list[Path]                     # the scaffold's files now in the folder
     figures: dict[str, Any]
+    written: list[str] = field(default_factory=list)        # new or replaced (relative paths)
+    kept: list[tuple[str, str]] = field(default_factory=list)   # (path, why) left as the user has it
+    beside: dict[str, str] = field(default_factory=dict)    # kept path -> where the scaffold's version went
+    removed: list[str] = field(default_factory=list)        # the previous design's unchanged files
+    notes: list[str] = field(default_factory=list)          # what the user should know (renamed package, ...)
 
 
 def plan_files(requirements: Any, *, answers_text: str | None = None, answers_name: str = "mqadvise.yaml",
@@ -58,27 +63,37 @@ def plan_files(requirements: Any, *, answers_text: str | None = None, answers_na
 
 def scaffold(answers: str | Path, out_dir: str | Path, *, force: bool = False, pattern: str | None = None,
              name: str | None = None, kb: Any = None) -> ScaffoldResult:
-    """Write the scaffold of the design recommended for a requirements file into ``out_dir``."""
+    """Write the scaffold of the design recommended for a requirements file into ``out_dir``.
+
+    Everything is rendered before anything is written; see ``advisor.scaffold.output`` for how the folder
+    is written (a new folder appears whole; ``force`` replaces only the scaffold's own unchanged files).
+    """
+    import os
+
+    from advisor import __version__
     from advisor.api import load_requirements
+    from advisor.scaffold.output import check_out_dir, write_scaffold
     from advisor.scaffold.plan import find_adr
-    from advisor.scaffold.render import check_target, write_files
 
     answers = Path(answers)
     out = Path(out_dir)
-    check_target(out, force)           # fail before any work
+    real_out, _ = check_out_dir(out, force)           # fail before any work
     req = load_requirements(str(answers))
     adr_path = find_adr(req.name, [answers.resolve().parent, Path.cwd()])
     adr = None
     if adr_path is not None:
-        import os
-
-        adr = os.path.relpath(adr_path.resolve(), out.resolve()).replace(os.sep, "/")
+        adr = os.path.relpath(adr_path.resolve(), real_out).replace(os.sep, "/")
     answers_name = "requirements.yaml" if answers.name == "requirements.yaml" else "mqadvise.yaml"
     pattern_id, ts, files, figures = plan_files(req, answers_text=answers.read_text(encoding="utf-8"),
                                                 answers_name=answers_name, pattern=pattern, name=name, adr=adr,
                                                 kb=kb)
-    written = write_files(out, files, force)
-    return ScaffoldResult(out, pattern_id, ts, written, figures)
+    report = write_scaffold(out, files, force=force,
+                            meta={"generator": f"mqadvise {__version__}", "pattern": pattern_id, "template_set": ts})
+    from advisor.scaffold.names import project_names
+
+    notes = project_names(name or req.name).notes + report.notes
+    return ScaffoldResult(report.out_dir, pattern_id, ts, report.files, figures, written=report.written,
+                          kept=report.kept, beside=report.beside, removed=report.removed, notes=notes)
 
 
 def _dump_yaml(data: Any) -> str:

@@ -81,11 +81,13 @@ class Plan:
 def base_context(plan: Plan) -> dict[str, Any]:
     req = plan.requirements
     rec = plan.result.recommendation
-    project = names.slug(plan.name or req.name)
+    named = names.project_names(plan.name or req.name)
+    project = named.project
     c = req.constraints
     ctx: dict[str, Any] = {
         "project": project,
-        "package": names.identifier(project),
+        "package": named.package,
+        "distribution": named.distribution,
         "stack": names.logical_id(project, "App"),
         "title": req.title or req.name,
         "context": (req.context or "").strip(),

@@ -1,38 +1,37 @@
 """Which template set scaffolds which design: pattern ids first, then the set of services on the path.
 
 A template set is a folder ``templates/scaffold/<name>/`` layered over ``templates/scaffold/common/``, plus a
-blueprint function that adds the set's settings and architecture to the render context. Another set is
-registered with ``register(TemplateSet(...))``; nothing else in the scaffolder needs to change.
+blueprint that adds the set's settings and architecture to the render context. The built-in sets are the
+modules of ``advisor/scaffold/blueprints/`` (one per set); another set is added with a module there, or at run
+time with ``register(TemplateSet(...))``. Nothing else in the scaffolder needs to change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from advisor.scaffold.shared import Blueprint, TemplateSet
 
-Blueprint = Callable[[dict[str, Any], Any], None]   # (context, Plan inputs) -> adds keys to context
-
-
-@dataclass(frozen=True)
-class TemplateSet:
-    name: str                                   # folder under templates/scaffold/
-    patterns: tuple[str, ...]                   # pattern ids it scaffolds
-    blueprint: Blueprint
-    services: tuple[frozenset[str], ...] = ()   # service sets it scaffolds when no pattern id matches
-    layers: tuple[str, ...] = ("common",)       # folders rendered underneath, in order
-    description: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
+__all__ = ["Blueprint", "TemplateSet", "lookup", "register", "supported_patterns", "template_sets"]
 
 _REGISTRY: dict[str, TemplateSet] = {}
 
 
 def register(ts: TemplateSet) -> TemplateSet:
+    """Add a template set; a pattern id or a service set another set already scaffolds is refused."""
+    _load_builtin()
+    return _add(ts)
+
+
+def _add(ts: TemplateSet) -> TemplateSet:
     for other in _REGISTRY.values():
+        if other.name == ts.name:
+            continue
         clash = set(other.patterns) & set(ts.patterns)
-        if clash and other.name != ts.name:
+        if clash:
             raise ValueError(f"patterns {sorted(clash)} are already scaffolded by {other.name!r}")
+        shared = set(other.services) & set(ts.services)
+        if shared:
+            raise ValueError(f"service sets {sorted(sorted(s) for s in shared)} are already scaffolded by "
+                             f"{other.name!r}")
     _REGISTRY[ts.name] = ts
     return ts
 
@@ -59,7 +58,7 @@ def lookup(pattern_id: str, services: set[str]) -> TemplateSet | None:
 
 def _load_builtin() -> None:
     if not _REGISTRY:
-        from advisor.scaffold import (
-            blueprints,  # noqa: F401 - registers the built-in sets
-            brokers,  # noqa: F401 - the broker, IoT and Kafka sets (issue 5)
-        )
+        from advisor.scaffold.blueprints import builtin_sets
+
+        for ts in builtin_sets():
+            _add(ts)

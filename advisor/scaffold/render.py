@@ -1,18 +1,16 @@
-"""Render a template set (layered over ``common``) in a Jinja2 sandbox, then write it into the output folder.
+"""Render a template set (layered over ``common``) in a Jinja2 sandbox; ``output.py`` writes the result.
 
 Templates are read through ``advisor.resources.templates_root()`` so they work from a wheel. File paths in a
 set are fixed by the template author; the only variable part is ``package/``, replaced by the sanitised
-package name, and every path is checked with ``fsutil.inside``.
+package name, and every path is checked by ``output.safe_relative`` before it is written.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-from advisor.errors import RefusedOverwrite
-from advisor.fsutil import inside, write_new_file
+from advisor import textsafe
 
 
 def _root():
@@ -63,7 +61,21 @@ def environment(layers: list[str]):
     env.filters["pystr"] = lambda v: ascii(str(v))
     env.filters["yamlflow"] = lambda v: json.dumps(v, ensure_ascii=True, separators=(", ", ": "))
     env.filters["oneline"] = lambda v: " ".join(str(v).split())
+    # free text from the requirements (title, context) goes through one helper per target (advisor.textsafe)
+    env.filters["cfn_description"] = cfn_description
+    env.filters["md_inline"] = textsafe.md_inline
+    env.filters["md_quote"] = textsafe.md_quote
+    env.filters["md_href"] = textsafe.md_href
+    env.filters["yaml_str"] = textsafe.yaml_str
     return env
+
+
+DESCRIPTION_CHARS = 250   # design choice: a one-line summary, under the 1,024-byte limit even in 4-byte characters
+
+
+def cfn_description(text: Any) -> str:
+    """A template ``Description``: one line, shortened, no ``${`` substitution, as a YAML string."""
+    return textsafe.yaml_str(textsafe.cfn_sub(textsafe.shorten(textsafe.one_line(text), DESCRIPTION_CHARS)))
 
 
 def render_set(layers: list[str], ctx: dict[str, Any]) -> dict[str, str]:
@@ -90,23 +102,3 @@ def render_set(layers: list[str], ctx: dict[str, Any]) -> dict[str, str]:
             continue        # a template may render empty to say "not for this design"
         out[target] = text
     return out
-
-
-def check_target(out_dir: Path, force: bool) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise RefusedOverwrite(f"{out_dir} exists and is not a folder")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
-        raise RefusedOverwrite(f"{out_dir} is not empty; refusing to write into it",
-                               hint="choose an empty folder or pass --force to overwrite the scaffold's files")
-
-
-def write_files(out_dir: Path, files: dict[str, str], force: bool) -> list[Path]:
-    """Write every file atomically, after checking all paths stay inside ``out_dir``."""
-    check_target(out_dir, force)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    targets = {rel: inside(out_dir, Path(rel)) for rel in files}
-    written = []
-    for rel, path in targets.items():
-        write_new_file(path, files[rel], force=True)
-        written.append(path)
-    return written
