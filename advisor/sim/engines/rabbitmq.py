@@ -28,6 +28,7 @@ from advisor.sim.engines.base import (
     free_ports,
     missing_modules,
 )
+from advisor.sim.procs import identity
 
 APT_HINT = "apt-get install rabbitmq-server"
 
@@ -137,7 +138,8 @@ def _adopt_stray_epmd(running: RunningEngine, epmd_port: int) -> None:
     known = set(running.pids)
     for pid in find_processes(ours):
         if pid not in known:
-            running.children.append(Child("epmd-daemon", pid, None, signal.SIGTERM, 5.0))
+            leader = (identity(pid) or {}).get("sid") == pid      # `epmd -daemon` calls setsid()
+            running.adopt(Child("epmd-daemon", pid, None, signal.SIGTERM, 5.0, session=leader))
 
 
 def epmd_pids(epmd_port: int) -> list[int]:
