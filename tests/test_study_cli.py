@@ -149,7 +149,19 @@ def test_stats_json_and_reset_needs_consent(cli, bank, data_dir):
     assert code == 2 and "--yes" in err
     assert (data_dir / "study-progress.json").exists()
     code, _out, err = cli("study", "stats", "--reset", "--yes")
-    assert code == 0 and not (data_dir / "study-progress.json").exists()
+    assert code == 0 and json.loads((data_dir / "study-progress.json").read_text())["items"] == {}
+    assert len(list(data_dir.glob("study-progress.json.*.bak"))) == 1           # the old file is kept
+
+
+def test_stats_counts_the_question_bank_and_the_flashcards_apart(cli, bank, data_dir):
+    """`all` was bank + flashcards (483) while `study list` showed the bank (270)."""
+    code, out, _ = cli("study", "stats", "--format", "json")
+    stats = json.loads(out)
+    code, listed, _ = cli("study", "list", "--format", "json")
+    assert stats["total"]["items"] == json.loads(listed)["count"] == len(bank)
+    assert stats["cards"]["items"] > 0
+    code, out, _ = cli("study", "stats")
+    assert f"0/{len(bank)}" in out and "all questions" in out and "flashcards" in out
 
 
 def test_export_csv_anki_text_and_apkg(cli, bank, tmp_path):

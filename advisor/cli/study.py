@@ -56,6 +56,8 @@ def _run_questions(mode: str, items: list, bank: list, *, answers: str | None, o
     if output_format not in ("text", "json"):
         raise InvalidInput(f"unknown format {output_format!r}; use text or json")
     progress = Progress.load()
+    if record:
+        progress.check_writable()      # before any question is asked, not after the answers
     if answers is not None:
         given = _answers_in(answers)
         if given and all(k is not None for k, _v in given):
@@ -188,6 +190,8 @@ def cards(
     from advisor.study.progress import Progress
 
     progress = Progress.load()
+    if not no_record:
+        progress.check_writable()
     pool = all_cards(api.knowledge(), service=service, kind=kind)
     chosen = pick_cards(pool, progress, count=count, seed=seed)
     if answers is not None:
@@ -232,40 +236,27 @@ def cards(
 @app.command("stats")
 def stats(
     output_format: str = _FORMAT,
-    reset: bool = typer.Option(False, "--reset", help="Delete all study progress (asks first)."),
+    reset: bool = typer.Option(False, "--reset", help="Start over: the progress file is moved aside (asks first)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="With --reset: do not ask (for scripts)."),
 ) -> None:
     """Accuracy per service and what is due for review, as tables and bars."""
     from advisor import api
-    from advisor.cli.console import info, out, print_json
-    from advisor.errors import UsageError
+    from advisor.cli.console import out, print_json
     from advisor.study.bank import load_bank
     from advisor.study.flashcards import all_cards
     from advisor.study.progress import Progress
 
-    progress = Progress.load()
     if reset:
-        if not progress.path.exists():
-            info("No study progress to delete.")
-            return
-        if not yes:
-            if not _interactive():
-                raise UsageError("--reset asks before deleting; pass --yes to delete without asking")
-            from rich.prompt import Confirm
-
-            n = len(progress.items)
-            if not Confirm.ask(f"Delete your study progress ({n} items answered or reviewed) at {progress.path}?",
-                               default=False, console=out()):
-                info("Kept your progress.")
-                raise typer.Exit(1)
-        progress.reset()
-        info(f"Deleted {progress.path}.")
+        _reset(yes)
         return
+    progress = Progress.load()
     kb = api.knowledge()
-    everything = load_bank() + all_cards(kb)
-    data = progress.stats(everything)
+    bank = load_bank()
+    cards = all_cards(kb)
+    data = progress.stats(bank)                  # questions: the bank `study list` shows
+    data["cards"] = progress.stats(cards)["total"]   # flashcards are counted apart (they are not questions)
     data["path"] = str(progress.path)
-    data["review"] = len([i for i in progress.wrong_ids()])
+    data["review"] = len(progress.wrong_ids())
     if output_format == "json":
         data["sessions"] = progress.data.get("sessions", [])[-20:]
         print_json(data)
@@ -274,6 +265,33 @@ def stats(
 
         study_ui.show_stats(out(), data, sessions=progress.data.get("sessions", []))
         out().print(f"[dim]{data['review']} item(s) to review · progress in {progress.path}[/]")
+
+
+def _reset(yes: bool) -> None:
+    """Move the progress file aside (whatever it holds: reset must work on a broken file) and start over."""
+    from advisor.cli.console import info, out
+    from advisor.errors import InvalidInput, UsageError
+    from advisor.study.progress import Progress, default_path, reset_file
+
+    path = default_path()
+    if not path.exists():
+        info("No study progress to reset.")
+        return
+    if not yes:
+        if not _interactive():
+            raise UsageError("--reset asks first; pass --yes to reset without asking")
+        from rich.prompt import Confirm
+
+        try:
+            what = f"{len(Progress.load().items)} items answered or reviewed"
+        except InvalidInput:
+            what = "a file mqadvise cannot read"
+        if not Confirm.ask(f"Start your study progress over ({what})? The file {path} is kept as a backup.",
+                           default=False, console=out()):
+            info("Kept your progress.")
+            raise typer.Exit(1)
+    backup = reset_file(path)
+    info(f"Started over; the old progress is kept as {backup}.")
 
 
 @app.command("list")

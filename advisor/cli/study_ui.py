@@ -170,7 +170,9 @@ def show_stats(console, stats: dict[str, Any], *, sessions: list[dict[str, Any]]
     for sid, row in stats["services"].items():
         table.add_row(*row_of(sid, row))
     table.add_section()
-    table.add_row(*row_of("[bold]all[/]", stats["total"]))
+    table.add_row(*row_of("[bold]all questions[/]", stats["total"]))
+    if stats.get("cards"):
+        table.add_row(*row_of("flashcards", stats["cards"]))
     console.print(table)
     t = stats["total"]
     if sessions:
@@ -183,5 +185,5 @@ def show_stats(console, stats: dict[str, Any], *, sessions: list[dict[str, Any]]
             recent.add_row(str(s.get("at", ""))[:16].replace("T", " "), str(s.get("mode", "")),
                            f"{s.get('correct', 0)}/{total}  {bar(pct, 10)}")
         console.print(recent)
-    if not t["seen"]:
+    if not t["seen"] and not (stats.get("cards") or {}).get("seen"):
         console.print("[dim]No answers yet: start with `mqadvise study practice`.[/]")
