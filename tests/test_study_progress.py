@@ -193,9 +193,11 @@ GOOD_CARD = {"card_id": 1, "state": 2, "step": None, "stability": 5.0, "difficul
      "'items' is given twice"),
     ('{"format": "mqadvise-study-progress", "version": 1, "items": {"a": {"attempts": 1, "attempts": 2}}}',
      "'attempts' is given twice"),
+    ('{"format": "mqadvise-study-progress", "version": 1, "items": {"a": {"last_answer": ["\\ud800"]}}}',
+     "lone UTF-16 surrogate"),
 ], ids=["item-number", "item-list", "bad-due", "naive-due", "bad-state", "state-string", "attempts-string",
         "huge-attempts", "negative", "bool", "bad-log", "bad-session", "huge-version", "nan", "infinity",
-        "5000-digits", "deep", "duplicate-top-level", "duplicate-in-item"])
+        "5000-digits", "deep", "duplicate-top-level", "duplicate-in-item", "lone-surrogate"])
 def test_progress_that_parses_but_is_wrong_is_an_input_error_with_the_key(data_dir, content, key):
     from advisor.errors import InvalidInput
     from advisor.study.progress import Progress

@@ -66,10 +66,20 @@ def _models():
         return _MODELS
     from typing import Annotated, Literal
 
-    from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+    from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+    def aware(text: str) -> str:      # parsed the way the FSRS library will parse it, with a time zone
+        try:
+            when = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError("expected an ISO 8601 date and time, e.g. 2026-11-20T09:00:00+00:00") from None
+        if when.tzinfo is None:
+            raise ValueError("expected a time zone (e.g. +00:00)")
+        return text
 
     Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
     Finite = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1e9)]
+    AwareDatetime = Annotated[str, Field(strict=True, max_length=64), AfterValidator(aware)]
 
     class Open(BaseModel):          # unknown fields are kept (a newer mqadvise may have written them)
         model_config = ConfigDict(extra="allow")
@@ -78,10 +88,18 @@ def _models():
         card_id: Annotated[int, Field(strict=True, ge=0, lt=2**63)] | None = None
         state: Literal[1, 2, 3] = 1          # FSRS Learning, Review, Relearning
         step: Annotated[int, Field(strict=True, ge=0, le=1000)] | None = None
-        stability: Finite | None = None
-        difficulty: Finite | None = None
+        stability: Annotated[float, Field(allow_inf_nan=False, gt=0, le=1e12)] | None = None
+        difficulty: Annotated[float, Field(allow_inf_nan=False, ge=1, le=10)] | None = None
         due: AwareDatetime
         last_review: AwareDatetime | None = None
+
+        @model_validator(mode="after")
+        def _schedulable(self):          # what FSRS asserts before it schedules a card in each state
+            need = {1: (), 2: ("stability", "difficulty"), 3: ("step", "stability", "difficulty")}
+            missing = [name for name in need[self.state] if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"a card in state {self.state} needs {' and '.join(missing)}")
+            return self
 
     class LogEntry(Open):
         at: AwareDatetime
@@ -123,6 +141,15 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _finite(text: str) -> float:
+    import math
+
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is too large for a number")
+    return value
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
@@ -141,11 +168,18 @@ def parse(text: str, path: Path) -> dict[str, Any]:
     hint = ("fix the file, or start over with `mqadvise study stats --reset --yes` "
             "(the old file is kept beside it as .bak)")
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant,
+                          parse_float=_finite)
     except RecursionError:
         raise InvalidInput(f"cannot read study progress {path}: nested too deeply", hint=hint) from None
     except ValueError as exc:      # JSONDecodeError, duplicate keys, NaN/Infinity, integers with >4300 digits
         raise InvalidInput(f"cannot read study progress {path}: {exc}", hint=hint) from None
+    if "\\u" in text:                 # an escaped lone surrogate ("\\ud800") cannot be written back as UTF-8
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidInput(f"cannot read study progress {path}: a string holds a lone UTF-16 surrogate "
+                               f"({exc.object[exc.start:exc.end]!a})", hint=hint) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidInput(f"{path} is not an mqadvise study progress file", hint=hint)
     version = data.get("version")
@@ -204,6 +238,20 @@ def reset_file(path: Path | None = None) -> Path | None:
     return backup
 
 
+def _schedule(scheduler, card, rating, when: dt.datetime):
+    """The card FSRS schedules next, or None when this card's values are outside what FSRS can work with (a
+    hand-edited file: a learning card with a stability but no review, say); the caller then starts it afresh."""
+    import math
+
+    try:
+        new, _log = scheduler.review_card(card, rating, review_datetime=when)
+    except (AssertionError, ArithmeticError, ValueError, TypeError):
+        return None
+    if not all(v is None or math.isfinite(v) for v in (new.stability, new.difficulty)):
+        return None
+    return new
+
+
 class Progress:
     def __init__(self, path: Path, data: dict[str, Any], *, read_only: bool = False):
         self.path = Path(path)
@@ -246,7 +294,7 @@ class Progress:
         self.data["updated"] = _iso(_now())
         target = _target(self.path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(target, json.dumps(self.data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+        atomic_write_text(target, json.dumps(self.data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
     def reset(self) -> bool:
         """Move the progress file aside and start over; True if there was one."""
@@ -270,9 +318,12 @@ class Progress:
         raw = entry.get("card") if entry else None
         if not raw:
             return None
-        known = {k: raw[k] for k in ("card_id", "state", "step", "stability", "difficulty", "due", "last_review")
-                 if k in raw}
-        return Card.from_dict(known)
+        from fsrs import State
+
+        when = dt.datetime.fromisoformat   # the file was validated: these are ISO times with a zone
+        return Card(card_id=raw.get("card_id"), state=State(raw.get("state", 1)), step=raw.get("step"),
+                    stability=raw.get("stability"), difficulty=raw.get("difficulty"), due=when(raw["due"]),
+                    last_review=when(raw["last_review"]) if raw.get("last_review") else None)
 
     def review(self, item_id: str, rating: int, *, when: dt.datetime | None = None,
                correct: bool | None = None, answer: list[str] | None = None):
@@ -285,7 +336,8 @@ class Progress:
         # No same-day learning steps: study sessions are days apart, so a first answer is scheduled in
         # days (Again 1, Good 2, Easy 8 with the default parameters); lapses relearn after 10 minutes.
         scheduler = Scheduler(learning_steps=(), enable_fuzzing=False)
-        card, _log = scheduler.review_card(card, Rating(rating), review_datetime=when)
+        card = _schedule(scheduler, card, Rating(rating), when) or _schedule(scheduler, Card(due=when),
+                                                                             Rating(rating), when)
         old = entry.get("card") or {}
         entry["card"] = {**old, **card.to_dict()}  # unknown card fields survive
         if correct is not None:
