@@ -88,6 +88,10 @@ def _run_questions(mode: str, items: list, bank: list, *, answers: str | None, o
     else:
         raise UsageError("no terminal for questions; pass --answers (or --format json to get the questions)")
     result = score(answered)
+    if mode == "exam":
+        from advisor.study.exam import scaled_score
+
+        result["exam"] = scaled_score(result["domains"])       # estimated, on the exam's 100-1,000 scale
     if record and answered:
         summary = store(progress, answered, mode, extra={"minutes": minutes} if minutes else None)
         progress.save()
@@ -150,16 +154,21 @@ def exam(
 @app.command("review")
 def review(
     count: int = typer.Option(20, _COUNT, "-n", min=1, help="At most this many items."),
+    seed: int = typer.Option(None, "--seed", help="Seed for the option order, so a script gets the same letters."),
     answers: str = _ANSWERS, output_format: str = _FORMAT, no_record: bool = _NO_RECORD,
 ) -> None:
-    """Ask again the items whose latest answer was wrong, with explanations."""
+    """Ask again the items whose latest answer was wrong, with explanations (options in a new order)."""
     from advisor.cli.console import info
-    from advisor.study.bank import load_bank
+    from advisor.study.bank import load_bank, reshuffled
     from advisor.study.progress import Progress
     from advisor.study.session import pick_review
 
     bank = load_bank()
-    items = pick_review(bank, Progress.load(), count=count)
+    progress = Progress.load()
+    # a new option order on every attempt: the attempt count is part of the key, the seed makes it reproducible
+    items = [reshuffled(i, f"{seed}\0{progress.items.get(i.id, {}).get('attempts', 0)}")
+             for i in pick_review(bank, progress, count=count)]
+    bank = [next((r for r in items if r.id == b.id), b) for b in bank]     # --answers with ids sees the same order
     if not items and answers is None:
         info("Nothing to review: no item's latest answer was wrong.")
         if output_format == "json":
@@ -312,11 +321,14 @@ def list_items(service: str = _SERVICE, topic: str = _TOPIC, output_format: str 
 @app.command("export")
 def export(
     out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    to: str = typer.Option("csv", "--to", help="csv, anki (Anki import text, tab-separated) or apkg (Anki package)."),
+    output_format: str = typer.Option("csv", "--format", "-f",
+                                      help="csv, anki (Anki import text, tab-separated) or apkg (Anki package)."),
+    old_to: str = typer.Option(None, "--to", hidden=True),        # the old spelling of --format
     service: str = _SERVICE, no_generated: bool = _NO_GEN,
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
 ) -> None:
     """Export the question bank to CSV or to an Anki deck."""
+    to = old_to or output_format
     from advisor.cli.console import info
     from advisor.errors import InvalidInput, Location, RefusedOverwrite
     from advisor.fsutil import write_new_file

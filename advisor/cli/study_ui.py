@@ -104,6 +104,13 @@ def report(console, answers: list, result: dict[str, Any], *, mode: str, explain
     if s.get("unanswered"):
         head += f"  [dim]{s['unanswered']} unanswered[/]"
     console.print(head)
+    exam = result.get("exam")
+    if exam:
+        verdict = "[bold green]pass[/]" if exam["passed"] else "[bold red]fail[/]"
+        console.print(f"{verdict}: estimated scaled score {exam['scaled']}/{exam['max']} "
+                      f"(passing {exam['passing']}; {exam['weighted_percent']:.0f}% correct, weighted by the "
+                      f"{exam['exam'].upper()} domain weights). [dim]An estimate: AWS equates exam forms "
+                      "statistically.[/]")
     for bucket, label in (("domains", "Exam domain"), ("services", "Service")):
         table = Table(title=None, show_edge=False, header_style="bold")
         table.add_column(label)
