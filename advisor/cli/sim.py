@@ -145,21 +145,21 @@ def demo(
     from rich.live import Live
     from rich.table import Table
 
-    def table(stats) -> Table:
-        t = Table(title=f"mqadvise sim demo: {project} (failure injection {fail_rate:.0%})")
-        t.add_column("counter")
-        t.add_column("value", justify="right")
-        for key, value in stats.as_dict().items():
-            if key == "executions":
-                for status_name, n in sorted(value.items()):
-                    t.add_row(f"executions {status_name.lower()}", str(n))
-            else:
-                t.add_row(key.replace("_", " "), str(value))
+    from advisor.cli.console import out
+    from advisor.sim.demo import DemoStats, rows
+
+    title = f"mqadvise sim demo: {project} (failure injection {fail_rate:.0%})"
+
+    def table(stats: DemoStats) -> Table:
+        # wide enough for the whole title on one line: rich would otherwise fold the path mid-word
+        t = Table(title=title, min_width=min(len(title) + 4, out().width))
+        t.add_column("counter", no_wrap=True)
+        t.add_column("value", justify="right", no_wrap=True)
+        for key, value in rows(stats):
+            t.add_row(key, value)
         return t
 
-    from advisor.sim.demo import DemoStats
-
-    with Live(table(DemoStats()), refresh_per_second=8) as live:
+    with Live(table(DemoStats()), refresh_per_second=8, console=out()) as live:
         final = run_demo(project, count=count, rate=rate, fail_rate=fail_rate,
                          on_tick=lambda s: live.update(table(s)))
         live.update(table(final))

@@ -86,8 +86,10 @@ def _demo(args: argparse.Namespace) -> int:
     if args.format == "json":
         _json(stats.as_dict())
     else:
-        for key, value in stats.as_dict().items():
-            print(f"{key.replace('_', ' ')}: {value}")
+        from advisor.sim.demo import rows
+
+        for key, value in rows(stats):
+            print(f"{key}: {value}")
     return 0
 
 
