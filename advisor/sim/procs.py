@@ -233,8 +233,9 @@ def reap(records: list[dict[str, Any]], workdir: str | None, timeout: float = 10
             continue
         members = session_members(pid) if rec.get("sid") == pid else [pid] if pid_alive(pid) else []
         ours = [m for m in members if uses_folder(m, str(workdir))]
-        if len(ours) < len(members):
-            warnings.append(f"{rec.get('name') or 'process'} {pid}: {len(members) - len(ours)} process(es) in its "
+        foreign = [m for m in members if m not in ours and pid_alive(m)]     # (not one that just exited)
+        if foreign:
+            warnings.append(f"{rec.get('name') or 'process'} {pid}: {len(foreign)} process(es) in its "
                             "session do not use the engine's folder; not signalled")
         for sig in (signal.SIGTERM, signal.SIGKILL):
             for m in ours:
