@@ -76,9 +76,8 @@ def test_the_port_mapper_speaks_epmd_on_127_0_0_1_only():
 
     from engine_helpers import listening_addresses
 
-    from advisor.sim.engines.base import free_port, wait_until
-
     import advisor.sim.engines.rabbitmq as rabbitmq_module
+    from advisor.sim.engines.base import free_port, wait_until
 
     port = free_port()
     script = Path(rabbitmq_module.__file__).with_name("_epmd_server.py")
