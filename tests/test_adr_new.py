@@ -89,7 +89,9 @@ def test_markdown_renders(cli, tmp_path, at_root, template):
         assert all(len(r) == 4 for r in ranking)
         assert ranking[1][3] == "chosen"
         assert "examples/order-fanout-filtering.yaml" in text
-        assert "Knowledge as of 2026-11-23" in text
+        from advisor import api
+
+        assert f"Knowledge as of {api.knowledge().as_of}" in text      # the newest fact's date
         assert "* <https://docs.aws.amazon.com/sns/latest/dg/message-filtering.html>: sns.filtering" in text
     # the four answers as a two-column table
     answers = tables(text)[0]
