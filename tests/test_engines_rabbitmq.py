@@ -64,3 +64,50 @@ def test_rabbitmq_topic_routing_dead_letter_and_stop_with_epmd():
     assert epmd_pids(ports["epmd"]) == []
     assert not any(pid_alive(p) for p in epmd)
     assert not port_open(ports["amqp"]) and not port_open(ports["epmd"])
+
+
+def test_the_port_mapper_speaks_epmd_on_127_0_0_1_only():
+    """Erlang's epmd listens on [::1] too whatever -address says; ours registers, looks up and lists nodes."""
+    import socket
+    import struct
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from engine_helpers import listening_addresses
+
+    import advisor.sim.engines.rabbitmq as rabbitmq_module
+    from advisor.sim.engines.base import free_port, wait_until
+
+    port = free_port()
+    script = Path(rabbitmq_module.__file__).with_name("_epmd_server.py")
+    proc = subprocess.Popen([sys.executable, str(script), "--port", str(port)])
+    try:
+        assert wait_until(lambda: port_open(port), 10)
+        assert listening_addresses([proc.pid]) == [f"127.0.0.1:{port}"]
+
+        def request(payload: bytes, keep: bool = False):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(struct.pack(">H", len(payload)) + payload)
+            if keep:
+                return s
+            data = b""
+            while chunk := s.recv(4096):
+                data += chunk
+            s.close()
+            return data
+
+        name = b"rabbit1"
+        alive = request(struct.pack(">BHBBHHH", 120, 25672, 77, 0, 6, 5, len(name)) + name + b"\x00\x00", keep=True)
+        reply = alive.recv(6)
+        assert reply[0] == 118 and reply[1] == 0                      # ALIVE2_X_RESP, ok
+        looked_up = request(b"\x7a" + name)                            # PORT_PLEASE2_REQ
+        assert looked_up[0] == 119 and looked_up[1] == 0 and struct.unpack(">H", looked_up[2:4])[0] == 25672
+        assert b"name rabbit1 at port 25672" in request(b"\x6e")      # NAMES_REQ
+        assert request(b"\x7a" + b"nobody") == bytes([119, 1])
+        alive.close()                                                  # the node went away: unregistered
+        assert wait_until(lambda: request(b"\x7a" + name) == bytes([119, 1]), 5)
+        assert request(b"\x6b") == b"OK" and proc.poll() is None       # KILL_REQ is answered, not obeyed
+    finally:
+        proc.terminate()
+        proc.wait(10)

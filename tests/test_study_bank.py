@@ -59,8 +59,54 @@ def test_presentation_order_is_stable_and_not_guessable(bank):
 def test_ids_and_stems_are_unique_across_authored_and_generated(bank):
     ids = [i.id for i in bank]
     assert len(ids) == len(set(ids))
-    stems = [" ".join(i.stem.lower().split()) for i in bank]
+    stems = [" ".join(i.stem.lower().split()) for i in bank if i.origin != "generated"]
     assert len(stems) == len(set(stems))
+    # a generated question may be asked over several sets of options, never twice over the same set
+    asked = [(" ".join(i.stem.lower().split()), frozenset(o.text for o in i.options)) for i in bank]
+    assert len(asked) == len(set(asked))
+
+
+def test_generated_stems_are_sentences_not_assembly_leftovers(bank):
+    """Issue 14: "Which two of these (set 2) keep ..." - a label spliced into the sentence."""
+    import re
+
+    for item in bank:
+        stem = " ".join(item.stem.split())
+        assert not re.search(r"\(set \d+\)", stem), stem
+        assert "  " not in item.stem.strip() and ".." not in stem and "( )" not in stem, stem
+
+
+def test_generated_figure_options_are_distinct_and_none_gives_itself_away(bank):
+    """Issue 14: "1 MiB / 1 MB / 1,000 KiB" are one figure three times; a per-second rate is no size."""
+    from advisor import api
+    from advisor.knowledge.vocabulary import SIZE_UNITS, TIME_UNITS
+    from advisor.study.generate import MIN_OPTION_RATIO, _facts, _label
+
+    kb = api.knowledge()
+    rates = []           # what the generator calls a per-second figure when it cites it ("the ... of <service>")
+    for opt, name, ref in _facts(kb):
+        if ref.fact.scope and "per second" in ref.fact.scope:
+            rates.append(f"the {_label(name)} of {kb.display_name(opt)}")
+    assert rates, "the knowledge has per-second figures written as sizes (e.g. enhanced fan-out reads)"
+
+    def base(text: str) -> float:
+        number, unit = text.rsplit(" ", 1)
+        unit = {"hour": "hours", "day": "days", "minute": "minutes", "second": "seconds", "year": "years",
+                "byte": "bytes"}.get(unit, unit)
+        scale = SIZE_UNITS.get(unit) or TIME_UNITS.get(unit) or 1
+        return float(number.replace(",", "")) * scale
+
+    limits = [i for i in bank if i.id.startswith("gen:limit:")]
+    assert len(limits) >= 40
+    for item in limits:
+        values = sorted(base(o.text) for o in item.options)
+        ratios = [b / a for a, b in zip(values, values[1:], strict=False)]
+        assert min(ratios) >= MIN_OPTION_RATIO - 1e-9, (item.id, [o.text for o in item.options])
+        for option in item.options:
+            assert not any(rate in option.why for rate in rates), (item.id, option.why)
+    firehose = next(i for i in limits if i.id == "gen:limit:data-firehose:message_size.max")
+    assert "PutRecord" in firehose.stem          # the key holds for Direct PUT; MSK sources take 10 MB
+    assert [o.text for o in firehose.options if o.correct] == ["1,000 KiB"]
 
 
 def test_generated_items_cover_the_issue_examples(bank):

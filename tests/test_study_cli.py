@@ -106,8 +106,11 @@ def test_review_asks_the_wrong_ones_until_they_are_right(cli, bank):
     a, b = "sqs-delay-15-minutes", "kds-hot-shard"
     cli("study", "practice", "--ids", f"{a},{b}", "--answers", f"{''.join(bank[a].correct_letters)},{_wrong(bank[b])}")
     code, out, _ = cli("study", "review", "--format", "json")
-    assert [q["id"] for q in json.loads(out)["items"]] == [b]
-    code, out, _ = cli("study", "review", "--answers", "".join(bank[b].correct_letters), "--format", "json")
+    asked = json.loads(out)["items"]
+    assert [q["id"] for q in asked] == [b]
+    right = next(o.text for o in bank[b].options if o.correct)
+    letter = next(o["letter"] for o in asked[0]["options"] if o["text"] == right)
+    code, out, _ = cli("study", "review", "--answers", letter, "--format", "json")
     assert json.loads(out)["report"]["score"]["percent"] == 100.0
     code, out, err = cli("study", "review", "--format", "json")
     assert json.loads(out)["items"] == [] and "Nothing to review" in err
@@ -149,7 +152,19 @@ def test_stats_json_and_reset_needs_consent(cli, bank, data_dir):
     assert code == 2 and "--yes" in err
     assert (data_dir / "study-progress.json").exists()
     code, _out, err = cli("study", "stats", "--reset", "--yes")
-    assert code == 0 and not (data_dir / "study-progress.json").exists()
+    assert code == 0 and json.loads((data_dir / "study-progress.json").read_text())["items"] == {}
+    assert len(list(data_dir.glob("study-progress.json.*.bak"))) == 1           # the old file is kept
+
+
+def test_stats_counts_the_question_bank_and_the_flashcards_apart(cli, bank, data_dir):
+    """`all` was bank + flashcards (483) while `study list` showed the bank (270)."""
+    code, out, _ = cli("study", "stats", "--format", "json")
+    stats = json.loads(out)
+    code, listed, _ = cli("study", "list", "--format", "json")
+    assert stats["total"]["items"] == json.loads(listed)["count"] == len(bank)
+    assert stats["cards"]["items"] > 0
+    code, out, _ = cli("study", "stats")
+    assert f"0/{len(bank)}" in out and "all questions" in out and "flashcards" in out
 
 
 def test_export_csv_anki_text_and_apkg(cli, bank, tmp_path):
@@ -163,14 +178,14 @@ def test_export_csv_anki_text_and_apkg(cli, bank, tmp_path):
     code, _o, err = cli("study", "export", "--to", "csv", "--out", tmp_path / "bank.csv")
     assert code == 2 and "refusing to overwrite" in err
 
-    code, _o, _e = cli("study", "export", "--to", "anki", "--out", tmp_path / "deck.txt", "--service", "mq")
+    code, _o, _e = cli("study", "export", "--format", "anki", "--out", tmp_path / "deck.txt", "--service", "mq")
     lines = (tmp_path / "deck.txt").read_text().splitlines()
     assert lines[0] == "#separator:tab" and "#tags column:3" in lines
     notes = [l for l in lines if not l.startswith("#")]
     assert len(notes) == sum(1 for i in bank.values() if "mq" in i.services)
     assert all(len(n.split("\t")) == 3 and "mqadvise::mq" in n.split("\t")[2] for n in notes)
 
-    code, _o, _e = cli("study", "export", "--to", "apkg", "--out", tmp_path / "deck.apkg", "--no-generated")
+    code, _o, _e = cli("study", "export", "--format", "apkg", "--out", tmp_path / "deck.apkg", "--no-generated")
     assert code == 0
     with zipfile.ZipFile(tmp_path / "deck.apkg") as z:
         z.extract("collection.anki2", tmp_path)
@@ -184,3 +199,60 @@ def test_list_shows_ids(cli):
     _code, out, _ = cli("study", "list", "--service", "backup", "--format", "json")
     data = json.loads(out)
     assert data["count"] >= 10 and all("backup" in i["services"] for i in data["items"])
+
+
+def test_review_shows_the_options_in_a_new_order_each_attempt_and_the_same_with_a_seed(cli, bank):
+    """Issue 14: review repeated the option order, so a remembered letter passed for knowledge."""
+    item = next(i for i in bank.values() if i.choose == 1 and len(i.options) == 4)
+
+    def review_order(*extra):
+        code, out, _ = cli("study", "review", "--format", "json", *extra)
+        assert code == 0
+        return [o["text"] for o in json.loads(out)["items"][0]["options"]]
+
+    orders = []
+    for _attempt in range(3):     # answer wrongly again and again: every attempt is a new review
+        cli("study", "practice", "--ids", item.id, "--answers", _wrong(item))
+        orders.append(review_order("--seed", "11"))
+        assert review_order("--seed", "11") == orders[-1]          # deterministic for a script
+    usual = [o.text for o in item.options]
+    assert all(order != usual for order in orders)
+    assert len({tuple(o) for o in orders}) > 1                    # it changes from attempt to attempt
+    assert review_order("--seed", "12") != orders[-1] or review_order("--seed", "13") != orders[-1]
+
+
+def test_mock_exam_passes_or_fails_on_the_estimated_scaled_score(cli, bank):
+    """Issue 14: pass/fail on the exam's scaled score (720 of 1,000), weighted by the guide's domain weights."""
+    from advisor.study.exam import load_exam, scaled_score
+
+    exam = load_exam()
+    assert exam.score.passing.value == 720 and exam.score.max.value == 1000
+    assert exam.weights == {"secure": 30, "resilient": 26, "high-performing": 24, "cost-optimized": 20}
+    assert exam.source.startswith("https://docs.aws.amazon.com/aws-certification/") and exam.as_of
+    # weighted by domain, not by question count: all of "secure" right and nothing else is 30%, not 50%
+    rows = {"secure": {"correct": 5, "total": 5}, "resilient": {"correct": 0, "total": 5},
+            "high-performing": {"correct": 0, "total": 0}, "cost-optimized": {"correct": 0, "total": 0}}
+    est = scaled_score(rows)
+    assert est["weighted_percent"] == round(100 * 30 / 56, 1) and est["domains_asked"] == ["resilient", "secure"]
+    assert scaled_score({d: {"correct": 10, "total": 10} for d in exam.weights})["scaled"] == 1000
+    assert scaled_score({d: {"correct": 0, "total": 10} for d in exam.weights})["scaled"] == 100
+
+    code, out, _ = cli("study", "exam", "--count", "10", "--seed", "3", "--format", "json")
+    ids = [q["id"] for q in json.loads(out)["items"]]
+    good = ",".join("".join(bank[i].correct_letters) for i in ids)
+    code, out, _ = cli("study", "exam", "--count", "10", "--seed", "3", "--answers", good, "--format", "json")
+    result = json.loads(out)["report"]["exam"]
+    assert result["scaled"] == 1000 and result["passed"] is True and result["estimate"] is True
+    bad = ",".join(_wrong(bank[i]) if bank[i].choose == 1 else "" for i in ids)
+    code, out, _ = cli("study", "exam", "--count", "10", "--seed", "3", "--answers", bad)
+    assert code == 0 and "fail: estimated scaled score 100/1000 (passing 720" in out
+
+
+def test_export_takes_format_and_the_old_to_spelling(cli, bank, tmp_path):
+    code, _o, err = cli("study", "export", "--format", "csv", "--out", tmp_path / "a.csv")
+    assert code == 0, err
+    code, _o, err = cli("study", "export", "--to", "csv", "--out", tmp_path / "b.csv")
+    assert code == 0, err
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    code, out, _ = cli("study", "export", "--help")
+    assert "--format" in out and "--to" not in out

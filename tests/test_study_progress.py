@@ -119,7 +119,7 @@ def test_broken_files_are_reported_not_replaced(data_dir, content, message):
     assert path.read_text() == content
 
 
-def test_save_is_atomic_and_reset_deletes(data_dir, monkeypatch):
+def test_save_is_atomic_and_reset_moves_the_file_aside(data_dir, monkeypatch):
     from advisor.study import progress as mod
 
     p = mod.Progress.load()
@@ -136,7 +136,10 @@ def test_save_is_atomic_and_reset_deletes(data_dir, monkeypatch):
         p.save()
     assert p.path.read_text() == before
     assert [f.name for f in data_dir.iterdir()] == ["study-progress.json"]
-    assert p.reset() is True and not p.path.exists()
+    monkeypatch.undo()
+    assert p.reset() is True
+    assert p.backup.read_text() == before and json.loads(p.path.read_text())["items"] == {}
+    p.path.unlink()
     assert p.reset() is False
 
 
@@ -155,3 +158,115 @@ def test_stats_per_service(data_dir):
     assert row["due"] == 1  # the wrong answer is due again the next day
     assert stats["services"]["msk"]["accuracy"] is None
     assert stats["total"]["items"] == len(bank)
+
+
+# ----- files that parse but are wrong (issue 15): an input error with the key, never a traceback ------------------
+def _item(**fields):
+    return {"format": "mqadvise-study-progress", "version": 1, "items": {"sqs-x": fields}, "sessions": []}
+
+
+GOOD_CARD = {"card_id": 1, "state": 2, "step": None, "stability": 5.0, "difficulty": 5.0,
+             "due": "2026-11-20T00:00:00+00:00", "last_review": "2026-11-15T00:00:00+00:00"}
+
+
+@pytest.mark.parametrize("content, key", [
+    (json.dumps({"format": "mqadvise-study-progress", "version": 1, "items": {"sqs-x": 3}}), "items.sqs-x"),
+    (json.dumps({"format": "mqadvise-study-progress", "version": 1, "items": {"sqs-x": []}}), "items.sqs-x"),
+    (json.dumps(_item(card={**GOOD_CARD, "due": "tomorrow"})), "items.sqs-x.card.due"),
+    (json.dumps(_item(card={**GOOD_CARD, "due": "2026-11-20T00:00:00"})), "items.sqs-x.card.due"),   # no zone
+    (json.dumps(_item(card={**GOOD_CARD, "state": 7})), "items.sqs-x.card.state"),
+    (json.dumps(_item(card={**GOOD_CARD, "state": "Review"})), "items.sqs-x.card.state"),
+    (json.dumps(_item(attempts="3")), "items.sqs-x.attempts"),
+    (json.dumps(_item(attempts=10**30)), "items.sqs-x.attempts"),
+    (json.dumps(_item(attempts=-1)), "items.sqs-x.attempts"),
+    (json.dumps(_item(attempts=True)), "items.sqs-x.attempts"),
+    (json.dumps(_item(log=[{"at": "x", "rating": 9}])), "items.sqs-x.log.0"),
+    (json.dumps({"format": "mqadvise-study-progress", "version": 1, "sessions": ["x"]}), "sessions.0"),
+    (json.dumps({"format": "mqadvise-study-progress", "version": 10**40}), "version"),
+    ('{"format": "mqadvise-study-progress", "version": 1, "items": {"sqs-x": {"attempts": NaN}}}', "NaN"),
+    ('{"format": "mqadvise-study-progress", "version": 1, "items": {"sqs-x": {"attempts": Infinity}}}',
+     "Infinity"),
+    ('{"format": "mqadvise-study-progress", "version": 1, "items": {"a": ' + "9" * 5000 + "}}", "digits"),
+    ('{"format": "mqadvise-study-progress", "version": 1, "x": ' + "[" * 50_000 + "]" * 50_000 + "}",
+     "nested too deeply"),
+    ('{"format": "mqadvise-study-progress", "version": 1, "items": {"a": {}}, "items": {"b": {}}}',
+     "'items' is given twice"),
+    ('{"format": "mqadvise-study-progress", "version": 1, "items": {"a": {"attempts": 1, "attempts": 2}}}',
+     "'attempts' is given twice"),
+    ('{"format": "mqadvise-study-progress", "version": 1, "items": {"a": {"last_answer": ["\\ud800"]}}}',
+     "lone UTF-16 surrogate"),
+], ids=["item-number", "item-list", "bad-due", "naive-due", "bad-state", "state-string", "attempts-string",
+        "huge-attempts", "negative", "bool", "bad-log", "bad-session", "huge-version", "nan", "infinity",
+        "5000-digits", "deep", "duplicate-top-level", "duplicate-in-item", "lone-surrogate"])
+def test_progress_that_parses_but_is_wrong_is_an_input_error_with_the_key(data_dir, content, key):
+    from advisor.errors import InvalidInput
+    from advisor.study.progress import Progress
+
+    data_dir.mkdir(parents=True)
+    path = data_dir / "study-progress.json"
+    path.write_text(content)
+    with pytest.raises(InvalidInput) as exc:
+        Progress.load()
+    assert key in exc.value.message and exc.value.exit_code == 2
+    assert "--reset --yes" in exc.value.hint
+    assert path.read_text() == content
+
+
+def test_reset_works_on_any_file_and_keeps_the_old_one(cli, data_dir):
+    data_dir.mkdir(parents=True)
+    path = data_dir / "study-progress.json"
+    broken = '{"format": "mqadvise-study-progress", "version": 1, "items": {"sqs-x": 3}}'
+    path.write_text(broken)
+    code, _out, err = cli("study", "stats")
+    assert code == 2 and "items.sqs-x" in err and "Traceback" not in err
+    code, _out, err = cli("study", "stats", "--reset", "--yes")
+    assert code == 0, err
+    backups = list(data_dir.glob("study-progress.json.*.bak"))
+    assert len(backups) == 1 and backups[0].read_text() == broken and backups[0].name in err
+    assert json.loads(path.read_text())["items"] == {}
+    assert cli("study", "stats")[0] == 0
+
+
+def test_saving_through_a_symlink_writes_the_target_and_keeps_the_link(data_dir, tmp_path):
+    from advisor.study.progress import Progress
+
+    data_dir.mkdir(parents=True)
+    real = tmp_path / "dotfiles" / "progress.json"
+    real.parent.mkdir()
+    link = data_dir / "study-progress.json"
+    link.symlink_to(real)
+    p = Progress.load()
+    p.record_answer("sqs-x", True, ["A"], when=T0)
+    p.save()
+    assert link.is_symlink() and json.loads(real.read_text())["items"]["sqs-x"]["attempts"] == 1
+    q = Progress.load()
+    q.record_answer("sqs-x", True, ["A"], when=T0)
+    q.save()
+    assert link.is_symlink() and json.loads(real.read_text())["items"]["sqs-x"]["attempts"] == 2
+    assert q.reset() and link.is_symlink() and json.loads(real.read_text())["items"] == {}
+    assert q.backup.parent == real.parent
+
+
+def test_a_read_only_progress_file_is_respected(cli, data_dir):
+    import os
+
+    from advisor.errors import UsageError
+    from advisor.study.progress import Progress
+
+    p = Progress.load()
+    p.record_answer("sqs-x", True, ["A"], when=T0)
+    p.save()
+    before = p.path.read_text()
+    os.chmod(p.path, 0o444)
+    try:
+        q = Progress.load()
+        q.record_answer("sqs-x", True, ["A"], when=T0)
+        with pytest.raises(UsageError, match="read-only"):
+            q.save()
+        code, _out, err = cli("study", "practice", "-n", "1", "--answers", "A")
+        assert code == 2 and "read-only" in err and "--no-record" in err
+        code, _out, err = cli("study", "stats", "--reset", "--yes")
+        assert code == 2 and "read-only" in err
+        assert p.path.read_text() == before and (p.path.stat().st_mode & 0o777) == 0o444
+    finally:
+        os.chmod(p.path, 0o644)

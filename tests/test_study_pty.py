@@ -118,7 +118,9 @@ def test_review_in_a_terminal_then_nothing_left(term_env, bank, tmp_path):
     t = Terminal(["study", "review"], term_env)
     t.expect(r"Question 1/1.*ProvisionedThroughputExceededException")
     t.expect("Answer")
-    t.line("".join(bank[b].correct_letters))
+    from advisor.study.bank import reshuffled
+
+    t.line("".join(reshuffled(bank[b], "None\0" + "1").correct_letters))   # review reorders (1 attempt so far)
     t.expect("✓ correct")
     assert t.wait() == 0
     t = Terminal(["study", "review"], term_env)
@@ -178,12 +180,13 @@ def test_stats_and_reset_asks_first(term_env, bank, tmp_path):
     assert t.wait() == 0
     progress = tmp_path / "data" / "study-progress.json"
     t = Terminal(["study", "stats", "--reset"], term_env)
-    t.expect(r"Delete your study progress \(1 items")
+    t.expect(r"Start your study progress over \(1 items")
     t.line("n")
     t.expect("Kept your progress")
     assert t.wait() == 1 and progress.exists()
     t = Terminal(["study", "stats", "--reset"], term_env)
-    t.expect(r"Delete your study progress")
+    t.expect(r"Start your study progress over")
     t.line("y")
-    t.expect("Deleted")
-    assert t.wait() == 0 and not progress.exists()
+    t.expect("Started over; the old progress is kept as")
+    assert t.wait() == 0 and json.loads(progress.read_text())["items"] == {}
+    assert len(list(progress.parent.glob("study-progress.json.*.bak"))) == 1

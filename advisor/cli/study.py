@@ -56,6 +56,8 @@ def _run_questions(mode: str, items: list, bank: list, *, answers: str | None, o
     if output_format not in ("text", "json"):
         raise InvalidInput(f"unknown format {output_format!r}; use text or json")
     progress = Progress.load()
+    if record:
+        progress.check_writable()      # before any question is asked, not after the answers
     if answers is not None:
         given = _answers_in(answers)
         if given and all(k is not None for k, _v in given):
@@ -86,6 +88,10 @@ def _run_questions(mode: str, items: list, bank: list, *, answers: str | None, o
     else:
         raise UsageError("no terminal for questions; pass --answers (or --format json to get the questions)")
     result = score(answered)
+    if mode == "exam":
+        from advisor.study.exam import scaled_score
+
+        result["exam"] = scaled_score(result["domains"])       # estimated, on the exam's 100-1,000 scale
     if record and answered:
         summary = store(progress, answered, mode, extra={"minutes": minutes} if minutes else None)
         progress.save()
@@ -148,16 +154,21 @@ def exam(
 @app.command("review")
 def review(
     count: int = typer.Option(20, _COUNT, "-n", min=1, help="At most this many items."),
+    seed: int = typer.Option(None, "--seed", help="Seed for the option order, so a script gets the same letters."),
     answers: str = _ANSWERS, output_format: str = _FORMAT, no_record: bool = _NO_RECORD,
 ) -> None:
-    """Ask again the items whose latest answer was wrong, with explanations."""
+    """Ask again the items whose latest answer was wrong, with explanations (options in a new order)."""
     from advisor.cli.console import info
-    from advisor.study.bank import load_bank
+    from advisor.study.bank import load_bank, reshuffled
     from advisor.study.progress import Progress
     from advisor.study.session import pick_review
 
     bank = load_bank()
-    items = pick_review(bank, Progress.load(), count=count)
+    progress = Progress.load()
+    # a new option order on every attempt: the attempt count is part of the key, the seed makes it reproducible
+    items = [reshuffled(i, f"{seed}\0{progress.items.get(i.id, {}).get('attempts', 0)}")
+             for i in pick_review(bank, progress, count=count)]
+    bank = [next((r for r in items if r.id == b.id), b) for b in bank]     # --answers with ids sees the same order
     if not items and answers is None:
         info("Nothing to review: no item's latest answer was wrong.")
         if output_format == "json":
@@ -188,6 +199,8 @@ def cards(
     from advisor.study.progress import Progress
 
     progress = Progress.load()
+    if not no_record:
+        progress.check_writable()
     pool = all_cards(api.knowledge(), service=service, kind=kind)
     chosen = pick_cards(pool, progress, count=count, seed=seed)
     if answers is not None:
@@ -232,40 +245,27 @@ def cards(
 @app.command("stats")
 def stats(
     output_format: str = _FORMAT,
-    reset: bool = typer.Option(False, "--reset", help="Delete all study progress (asks first)."),
+    reset: bool = typer.Option(False, "--reset", help="Start over: the progress file is moved aside (asks first)."),
     yes: bool = typer.Option(False, "--yes", "-y", help="With --reset: do not ask (for scripts)."),
 ) -> None:
     """Accuracy per service and what is due for review, as tables and bars."""
     from advisor import api
-    from advisor.cli.console import info, out, print_json
-    from advisor.errors import UsageError
+    from advisor.cli.console import out, print_json
     from advisor.study.bank import load_bank
     from advisor.study.flashcards import all_cards
     from advisor.study.progress import Progress
 
-    progress = Progress.load()
     if reset:
-        if not progress.path.exists():
-            info("No study progress to delete.")
-            return
-        if not yes:
-            if not _interactive():
-                raise UsageError("--reset asks before deleting; pass --yes to delete without asking")
-            from rich.prompt import Confirm
-
-            n = len(progress.items)
-            if not Confirm.ask(f"Delete your study progress ({n} items answered or reviewed) at {progress.path}?",
-                               default=False, console=out()):
-                info("Kept your progress.")
-                raise typer.Exit(1)
-        progress.reset()
-        info(f"Deleted {progress.path}.")
+        _reset(yes)
         return
+    progress = Progress.load()
     kb = api.knowledge()
-    everything = load_bank() + all_cards(kb)
-    data = progress.stats(everything)
+    bank = load_bank()
+    cards = all_cards(kb)
+    data = progress.stats(bank)                  # questions: the bank `study list` shows
+    data["cards"] = progress.stats(cards)["total"]   # flashcards are counted apart (they are not questions)
     data["path"] = str(progress.path)
-    data["review"] = len([i for i in progress.wrong_ids()])
+    data["review"] = len(progress.wrong_ids())
     if output_format == "json":
         data["sessions"] = progress.data.get("sessions", [])[-20:]
         print_json(data)
@@ -274,6 +274,33 @@ def stats(
 
         study_ui.show_stats(out(), data, sessions=progress.data.get("sessions", []))
         out().print(f"[dim]{data['review']} item(s) to review · progress in {progress.path}[/]")
+
+
+def _reset(yes: bool) -> None:
+    """Move the progress file aside (whatever it holds: reset must work on a broken file) and start over."""
+    from advisor.cli.console import info, out
+    from advisor.errors import InvalidInput, UsageError
+    from advisor.study.progress import Progress, default_path, reset_file
+
+    path = default_path()
+    if not path.exists():
+        info("No study progress to reset.")
+        return
+    if not yes:
+        if not _interactive():
+            raise UsageError("--reset asks first; pass --yes to reset without asking")
+        from rich.prompt import Confirm
+
+        try:
+            what = f"{len(Progress.load().items)} items answered or reviewed"
+        except InvalidInput:
+            what = "a file mqadvise cannot read"
+        if not Confirm.ask(f"Start your study progress over ({what})? The file {path} is kept as a backup.",
+                           default=False, console=out()):
+            info("Kept your progress.")
+            raise typer.Exit(1)
+    backup = reset_file(path)
+    info(f"Started over; the old progress is kept as {backup}.")
 
 
 @app.command("list")
@@ -294,11 +321,14 @@ def list_items(service: str = _SERVICE, topic: str = _TOPIC, output_format: str 
 @app.command("export")
 def export(
     out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    to: str = typer.Option("csv", "--to", help="csv, anki (Anki import text, tab-separated) or apkg (Anki package)."),
+    output_format: str = typer.Option("csv", "--format", "-f",
+                                      help="csv, anki (Anki import text, tab-separated) or apkg (Anki package)."),
+    old_to: str = typer.Option(None, "--to", hidden=True),        # the old spelling of --format
     service: str = _SERVICE, no_generated: bool = _NO_GEN,
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
 ) -> None:
     """Export the question bank to CSV or to an Anki deck."""
+    to = old_to or output_format
     from advisor.cli.console import info
     from advisor.errors import InvalidInput, Location, RefusedOverwrite
     from advisor.fsutil import write_new_file

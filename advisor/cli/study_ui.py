@@ -104,6 +104,13 @@ def report(console, answers: list, result: dict[str, Any], *, mode: str, explain
     if s.get("unanswered"):
         head += f"  [dim]{s['unanswered']} unanswered[/]"
     console.print(head)
+    exam = result.get("exam")
+    if exam:
+        verdict = "[bold green]pass[/]" if exam["passed"] else "[bold red]fail[/]"
+        console.print(f"{verdict}: estimated scaled score {exam['scaled']}/{exam['max']} "
+                      f"(passing {exam['passing']}; {exam['weighted_percent']:.0f}% correct, weighted by the "
+                      f"{exam['exam'].upper()} domain weights). [dim]An estimate: AWS equates exam forms "
+                      "statistically.[/]")
     for bucket, label in (("domains", "Exam domain"), ("services", "Service")):
         table = Table(title=None, show_edge=False, header_style="bold")
         table.add_column(label)
@@ -170,7 +177,9 @@ def show_stats(console, stats: dict[str, Any], *, sessions: list[dict[str, Any]]
     for sid, row in stats["services"].items():
         table.add_row(*row_of(sid, row))
     table.add_section()
-    table.add_row(*row_of("[bold]all[/]", stats["total"]))
+    table.add_row(*row_of("[bold]all questions[/]", stats["total"]))
+    if stats.get("cards"):
+        table.add_row(*row_of("flashcards", stats["cards"]))
     console.print(table)
     t = stats["total"]
     if sessions:
@@ -183,5 +192,5 @@ def show_stats(console, stats: dict[str, Any], *, sessions: list[dict[str, Any]]
             recent.add_row(str(s.get("at", ""))[:16].replace("T", " "), str(s.get("mode", "")),
                            f"{s.get('correct', 0)}/{total}  {bar(pct, 10)}")
         console.print(recent)
-    if not t["seen"]:
+    if not t["seen"] and not (stats.get("cards") or {}).get("seen"):
         console.print("[dim]No answers yet: start with `mqadvise study practice`.[/]")

@@ -15,7 +15,9 @@ from typing import Any
 
 PACKAGE = "localaws"
 TARGET = f"tests/{PACKAGE}"
-CORE = ("__init__.py", "cfn.py", "runner.py", "moto_env.py")
+# the simulator and its own command line (`python tests/localaws up|down|status|demo`, see advisor/sim/command.py)
+CORE = ("__init__.py", "__main__.py", "cfn.py", "runner.py", "moto_env.py", "procs.py", "control.py", "server.py",
+        "demo.py", "command.py")
 ERRORS = '''"""Errors raised by the bundled simulator (a copy of mqadvise's error classes it uses)."""
 
 

@@ -26,16 +26,45 @@ class DemoStats:
     failed: int = 0
     in_dlq: int = 0
     executions: dict[str, int] = field(default_factory=dict)
+    # per queue (by logical id): {"queued", "in_flight", "processed"} - or {"in_dlq"} for a dead-letter queue
+    queues: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.__dict__.items()}
+
+
+def rows(stats: DemoStats) -> list[tuple[str, str]]:
+    """(counter, value) rows for a person: the totals, then each queue, then Step Functions executions."""
+    out = [("sent", str(stats.sent)), ("processed (all queues)" if len(stats.queues) > 1 else "processed",
+                                       str(stats.processed)),
+           ("retried", str(stats.retried)), ("failed", str(stats.failed)), ("in flight", str(stats.in_flight)),
+           ("queued", str(stats.queued)), ("in DLQ", str(stats.in_dlq))]
+    for name, row in stats.queues.items():
+        if "in_dlq" in row:
+            out.append((f"  {name} (dead-letter)", f"{row['in_dlq']} held"))
+        else:
+            out.append((f"  {name}", f"{row['processed']} processed, {row['queued']} queued, "
+                                     f"{row['in_flight']} in flight"))
+    for status_name, n in sorted(stats.executions.items()):
+        out.append((f"executions {status_name.lower()}", str(n)))
+    return out
 
 
 def find_package(project: Path) -> str:
-    hits = sorted(p.parent.name for p in project.glob("*/producer.py") if (p.parent / "__init__.py").is_file())
+    """The serverless scaffold's package: the one whose producer.py has ``demo_send``."""
+    hits = sorted(p.parent.name for p in project.glob("*/producer.py")
+                  if (p.parent / "__init__.py").is_file() and "def demo_send" in p.read_text(errors="replace"))
     if not hits:
         raise InvalidInput(f"no package with a producer.py in {project}", hint="run it on a scaffolded folder")
     return hits[0]
+
+
+def _broker_scaffold(project: Path) -> tuple[str, str] | None:
+    try:
+        from advisor.sim.engines.demos import broker_package
+    except ImportError:              # a project bundled without the engines is not a broker scaffold
+        return None
+    return broker_package(project)
 
 
 def _queue_roles(template: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -61,7 +90,20 @@ def run_demo(project: Path, *, count: int = 50, rate: float = 10.0, fail_rate: f
     from advisor.sim.server import find_template
 
     project = Path(project).resolve()
-    package = find_package(project)
+    try:
+        package = find_package(project)
+    except InvalidInput:
+        broker = _broker_scaffold(project)
+        if broker is None:
+            try:
+                from advisor.sim.engines.demos import unsupported
+            except ImportError:
+                raise
+            raise unsupported(project) from None
+        from advisor.sim.engines.demos import run_broker_demo
+
+        return run_broker_demo(project, *broker, DemoStats(), count=count, rate=rate, fail_rate=fail_rate,
+                               settle=settle, on_tick=on_tick)
     template_path = find_template(project)
     template = load_template(template_path)
     work, dead = _queue_roles(template)
@@ -104,14 +146,20 @@ def _refresh(aws: Any, stats: DemoStats, work: list[str], dead: list[str], machi
     def attrs(lid: str) -> dict[str, str]:
         return sqs.get_queue_attributes(QueueUrl=aws.physical(lid), AttributeNames=["All"])["Attributes"]
 
+    r = aws.runner.stats
     queued = in_flight = 0
     for q in work:
         a = attrs(q)
-        queued += int(a.get("ApproximateNumberOfMessages", 0))
-        in_flight += int(a.get("ApproximateNumberOfMessagesNotVisible", 0))
+        row = {"queued": int(a.get("ApproximateNumberOfMessages", 0)),
+               "in_flight": int(a.get("ApproximateNumberOfMessagesNotVisible", 0)),
+               "processed": r.processed_by_queue.get(aws.physical(q).rsplit("/", 1)[-1], 0)}
+        stats.queues[q] = row
+        queued += row["queued"]
+        in_flight += row["in_flight"]
     stats.queued, stats.in_flight = queued, in_flight
-    stats.in_dlq = sum(int(attrs(q).get("ApproximateNumberOfMessages", 0)) for q in dead)
-    r = aws.runner.stats
+    for q in dead:
+        stats.queues[q] = {"in_dlq": int(attrs(q).get("ApproximateNumberOfMessages", 0))}
+    stats.in_dlq = sum(stats.queues[q]["in_dlq"] for q in dead)
     stats.processed, stats.retried, stats.failed = r.processed, r.retried, r.failed
     counts: dict[str, int] = {}
     for m in machines:

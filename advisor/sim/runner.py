@@ -142,6 +142,9 @@ class Stats:
     failed: int = 0
     retried: int = 0
     records_in: int = 0
+    # processed per source queue (by queue name): a fan-out delivers one message to several queues, so the
+    # total alone ("processed 75 for 50 sent") does not say where they went
+    processed_by_queue: dict[str, int] = field(default_factory=dict)
 
 
 class Runner:
@@ -335,6 +338,8 @@ class Runner:
             sqs.delete_message_batch(QueueUrl=m.queue_url, Entries=[
                 {"Id": str(j), "ReceiptHandle": msg["ReceiptHandle"]} for j, msg in enumerate(done[i:i + 10])])
         self.stats.processed += len(done)
+        queue = m.queue_arn.rsplit(":", 1)[-1]
+        self.stats.processed_by_queue[queue] = self.stats.processed_by_queue.get(queue, 0) + len(done)
         self.stats.failed += len(failed)
         return len(messages)
 

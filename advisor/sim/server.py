@@ -1,11 +1,14 @@
 """`mqadvise sim up`: moto served on 127.0.0.1 with a scaffold's template provisioned and its handlers running.
 
-Run as a child process (``python -m advisor.sim.server DIR PORT``) and stopped by its PID. It writes
-``DIR/.mqadvise-sim/state.json`` (pid, port, endpoint, stack outputs) once it is ready and removes it on exit.
+Run as a child process (``python -m advisor.sim.server DIR PORT [ENGINE]``) in its own session. Once it is ready
+it writes ``DIR/.mqadvise-sim/state.json``: its pid with its start time and command line (so ``sim down`` can tell
+it from a process that got the same PID later), the port, endpoint and stack outputs, and the engine's processes
+and work folder. It removes the file on a normal exit; after a crash ``sim down`` and ``sim up`` reap from it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,10 +18,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from advisor.sim.engines.base import free_port, pid_alive  # noqa: F401 - re-exported for sim control
+from advisor.sim.procs import free_port, pid_alive, record  # noqa: F401 - re-exported for sim control
 
 STATE_DIR = ".mqadvise-sim"
 STATE_FILE = "state.json"
+STATE_FORMAT = "mqadvise-sim-state"
+STATE_VERSION = 1
 
 
 def state_path(project: Path) -> Path:
@@ -26,13 +31,31 @@ def state_path(project: Path) -> Path:
 
 
 def read_state(project: Path) -> dict[str, Any] | None:
+    """The raw state file (None when missing or unreadable); ``advisor.sim.control.load_state`` validates it."""
     path = state_path(project)
     if not path.is_file():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None
+    return data if isinstance(data, dict) else None
+
+
+def write_state(path: Path, state: dict[str, Any]) -> None:
+    """Atomically: ``sim status`` never reads half a file."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(state, indent=2, default=str))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def find_template(project: Path) -> Path:
@@ -45,7 +68,6 @@ def find_template(project: Path) -> Path:
 def serve(project: Path, port: int, engine: str | None = None) -> None:
     from moto.server import ThreadedMotoServer
 
-    from advisor.fsutil import atomic_write_text
     from advisor.sim.cfn import load_template
     from advisor.sim.moto_env import FAKE_ENV, Provisioner, env_name, lambda_bridge
     from advisor.sim.runner import Runner
@@ -84,7 +106,9 @@ def serve(project: Path, port: int, engine: str | None = None) -> None:
             env = {"AWS_ENDPOINT_URL": endpoint, **{k: FAKE_ENV[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                                                                          "AWS_DEFAULT_REGION")}}
             env.update({env_name(k): str(v) for k, v in outputs.items()})
-            state = {"pid": os.getpid(), "port": port, "endpoint": endpoint, "outputs": outputs, "env": env,
+            state = {"format": STATE_FORMAT, "version": STATE_VERSION, "pid": os.getpid(),
+                     "process": record(os.getpid(), "simulator"), "project": str(project.resolve()),
+                     "port": port, "endpoint": endpoint, "outputs": outputs, "env": env,
                      "started": time.time(), "skipped": prov.skipped}
             if engine:        # a broker scaffold: its local engine, stopped by PID with this process
                 from advisor.sim.engines import require
@@ -98,10 +122,10 @@ def serve(project: Path, port: int, engine: str | None = None) -> None:
                     facade.rules.load_from_iot(client("iot"))
                     facade.start()
                     env.update(facade.env)
-                state["engine"] = {"name": broker.engine, "ports": broker.ports, "pids": broker.pids}
-            path = state_path(project)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(path, json.dumps(state, indent=2, default=str))
+                state["engine"] = {"name": broker.engine, "ports": broker.ports, "pids": broker.pids,
+                                   "processes": broker.records(),
+                                   "workdir": str(broker.workdir) if broker.workdir else None}
+            write_state(state_path(project), state)
             while not stop.is_set():
                 try:
                     runner.poll_once()

@@ -22,6 +22,22 @@ def _present(item):
     return item.model_copy(update={"options": [item.options[i] for i in order]})
 
 
+def reshuffled(item, key: str):
+    """The item with its options in another order, fixed by ``key`` (e.g. seed and attempt number).
+
+    Review asks items that were answered wrongly: the same letters again would test the memory of a letter,
+    not of the answer. The order is never the usual presentation order, and the same key gives the same order.
+    """
+    import random
+
+    n = len(item.options)
+    order = list(range(n))
+    random.Random(f"{key}\0{item.id}").shuffle(order)
+    if order == list(range(n)) and n > 1:
+        order = order[1:] + order[:1]
+    return item.model_copy(update={"options": [item.options[i] for i in order]})
+
+
 def load_bank(root: Any | None = None, *, generated: bool = True, kb=None) -> list:
     """Every study item, authored first and then generated, in presentation order."""
     from advisor.knowledge.loader import load_knowledge

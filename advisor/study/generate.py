@@ -52,7 +52,7 @@ LIMITS: dict[str, tuple[str, str, str]] = {
     "cold_storage.min_retention": ("How long must a recovery point stay in cold storage in {name}?",
                                    "lifecycle", "cost-optimized"),
     "history.retention": ("How long does {name} keep execution history?", "observability", "resilient"),
-    "undeliverable_retention.max": ("How long does {name} keep records it cannot deliver (Direct PUT)?",
+    "undeliverable_retention.max": ("How long does {name} keep records it cannot deliver?",
                                     "retention", "resilient"),
     "delivery_retries.window": ("Over how long does {name} retry deliveries to AWS-managed endpoints?",
                                 "retries", "resilient"),
@@ -95,6 +95,9 @@ PROTOCOL_NAMES = {
     "iscsi": "iSCSI block volumes", "iscsi-vtl": "an iSCSI virtual tape library", "websocket": "WebSocket",
 }
 PROPERTY_ITEMS_EACH = 3
+# Options of a figure question are at least this far apart (factor), so no two read as the same figure
+# ("1 MiB", "1 MB" and "1,000 KiB" are one answer three times, not three choices).
+MIN_OPTION_RATIO = 1.5
 PROPERTY_QUESTION = {"delivery": "connection-delivery"}
 
 
@@ -110,10 +113,13 @@ def _base(ref: FactRef) -> tuple[str, float] | None:
     n = f.numeric()
     if n is None or n <= 0:
         return None
+    # a rate written as a size with a per-second scope (2 MB per second per shard) is not a size: offered as a
+    # distractor for a size limit, it gives itself away
+    rate = "rate:" if f.scope and "per second" in f.scope else ""
     if f.unit in V.TIME_UNITS:
-        return "time", n * V.TIME_UNITS[f.unit]
+        return f"{rate}time", n * V.TIME_UNITS[f.unit]
     if f.unit in V.SIZE_UNITS:
-        return "size", n * V.SIZE_UNITS[f.unit]
+        return f"{rate}size", n * V.SIZE_UNITS[f.unit]
     if f.unit:
         return f"count:{f.unit}", n
     return None
@@ -131,6 +137,28 @@ def _label(name: str) -> str:
     if words[-1] in ("max", "min", "default"):
         words = [{"max": "maximum", "min": "minimum", "default": "default"}[words[-1]]] + words[:-1]
     return " ".join(words)
+
+
+def _fact_name(ref: FactRef, opt: Option) -> str:
+    """``message_size.max`` of ``sqs.message_size.max`` (or of ``sqs.fifo.message_size.max`` for a variant)."""
+    return ref.id.split(".", 1 + (opt.variant is not None))[-1]
+
+
+def _family(name: str) -> str:
+    """What a limit is about, without max/min/default: ``message_size`` for ``message_size.max``."""
+    head, _, last = name.rpartition(".")
+    return head if head and last in ("max", "min", "default") else name
+
+
+def _distinct(candidate: float, shown: list[float]) -> bool:
+    return all(max(candidate, v) / min(candidate, v) >= MIN_OPTION_RATIO for v in shown)
+
+
+def _scoped(stem: str, scope: str | None) -> str:
+    """The question with the fact's scope when the figure holds only there (a key must not contradict its note)."""
+    if not scope or scope.lower() in stem.lower():
+        return stem
+    return f"{stem} Scope: {scope}."
 
 
 def _facts(kb) -> list[tuple[Option, str, FactRef]]:
@@ -167,31 +195,33 @@ def _limit_items(kb) -> list[StudyItem]:
             continue  # the service-wide question would be wrong for a variant
         dim, value = b
         answer = figure(ref.fact)
-        seen = {round(value, 6)}
+        shown_values = [value]
         shown = {answer}
         distractors: list[tuple[str, str, str | None]] = []
+        # real AWS figures first: the same kind of limit elsewhere (message_size of another service), nearest first
         for other_value, other, other_opt in sorted(
-                pool.get(dim, []), key=lambda c: (abs(math.log(c[0] / value)), c[1].id)):
+                pool.get(dim, []), key=lambda c: (_family(_fact_name(c[1], c[2])) != _family(name),
+                                                  abs(math.log(c[0] / value)), c[1].id)):
             text = figure(other.fact)
-            if round(other_value, 6) in seen or text in shown or other.id == ref.id:
+            if other.id == ref.id or text in shown or not _distinct(other_value, shown_values):
                 continue
-            seen.add(round(other_value, 6))
+            shown_values.append(other_value)
             shown.add(text)
-            what = f"the {_label(other.id.split('.', 1 + (other_opt.variant is not None))[-1])} of " \
-                   f"{kb.display_name(other_opt)}"
+            what = f"the {_label(_fact_name(other, other_opt))} of {kb.display_name(other_opt)}"
             distractors.append((text, f"{text} is {what}, not this limit.", other.source))
             if len(distractors) == 3:
                 break
-        for factor in (2, 0.5, 4, 0.25):
+        for factor in (2, 0.5, 4, 0.25, 8, 0.125):
             if len(distractors) == 3:
                 break
             from advisor.engine.units import number
 
             scaled = ref.fact.value * factor
             text = f"{number(scaled)} {ref.fact.unit}"
-            if text in shown or round(value * factor, 6) in seen:
+            if text in shown or not _distinct(value * factor, shown_values):
                 continue
             shown.add(text)
+            shown_values.append(value * factor)
             distractors.append((text, "No AWS figure for this limit has that value.", None))
         question, topic, domain = LIMITS[name]
         display = kb.display_name(opt)
@@ -201,7 +231,7 @@ def _limit_items(kb) -> list[StudyItem]:
         options += [StudyOption(text=t, why=w) for t, w, _src in distractors]
         items.append(StudyItem(
             id=f"gen:limit:{opt.id}:{name}", services=[opt.service], topic=topic, domain=domain,
-            stem=question.format(name=display), options=options, sources=[ref.source], facts=[ref.id],
+            stem=_scoped(question.format(name=display), ref.fact.scope), options=options, sources=[ref.source], facts=[ref.id],
             as_of=ref.fact.as_of, origin="generated",
             explanation=f"Generated from the fact {ref.id}; it changes when that fact changes."))
     return items
@@ -246,8 +276,7 @@ def _property_items(kb) -> list[StudyItem]:
             items.append(StudyItem(
                 id=key, services=sorted({o.service for o, _r in right + wrong}), topic=topic, domain=domain,
                 questions=[PROPERTY_QUESTION[name]] if name in PROPERTY_QUESTION else [],
-                stem=question.replace("Which two of these", f"Which two of these (set {k})", 1)
-                if k > 1 else question,
+                stem=question,     # the same question over another set of options (no "(set 2)" in the sentence)
                 choose=2, options=options, sources=list(dict.fromkeys(r.source for r in refs))[:6],
                 facts=[r.id for r in refs], as_of=max(r.fact.as_of for r in refs), origin="generated",
                 explanation=f"Generated from the '{name}' fact of each option; it changes when those facts change."))

@@ -12,9 +12,6 @@ from typing import Any
 from advisor.knowledge.schema import STUDY_DOMAINS
 from advisor.study.bank import LETTERS, is_correct, item_json
 
-# SAA-C03 content weights, used to spread a mock exam over the domains.
-DOMAIN_WEIGHTS = {"secure": 30, "resilient": 26, "high-performing": 24, "cost-optimized": 20}
-
 
 def pick_practice(items: list, progress, *, count: int, seed: int | None = None,
                   when: dt.datetime | None = None) -> list:
@@ -33,12 +30,15 @@ def pick_practice(items: list, progress, *, count: int, seed: int | None = None,
 
 def pick_exam(items: list, *, count: int, seed: int | None = None) -> list:
     """A mock exam spread over the four domains by their exam weights (largest remainder)."""
+    from advisor.study.exam import load_exam
+
+    weights = load_exam().weights        # the exam guide's content weights (knowledge/study/exam/)
     rng = random.Random(seed)
     by_domain = {d: [i for i in items if i.domain == d] for d in STUDY_DOMAINS}
     for pool in by_domain.values():
         rng.shuffle(pool)
-    total = sum(DOMAIN_WEIGHTS[d] for d in STUDY_DOMAINS if by_domain[d])
-    quota = {d: count * DOMAIN_WEIGHTS[d] / total if by_domain[d] else 0 for d in STUDY_DOMAINS}
+    total = sum(weights[d] for d in STUDY_DOMAINS if by_domain[d])
+    quota = {d: count * weights[d] / total if by_domain[d] else 0 for d in STUDY_DOMAINS}
     take = {d: min(int(q), len(by_domain[d])) for d, q in quota.items()}
     for d in sorted(STUDY_DOMAINS, key=lambda d: quota[d] - int(quota[d]), reverse=True):
         if sum(take.values()) >= count:

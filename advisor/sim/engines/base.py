@@ -5,6 +5,10 @@ Every broker binds 127.0.0.1 on a free port, is health-checked before ``start`` 
 ``atexit`` hook, so a failing test or Ctrl-C does not leave a broker behind. Children are started in their own
 session (``start_new_session``) so a terminal's Ctrl-C reaches Python, which then stops them in order, instead
 of hitting every broker at once with SIGINT (which RabbitMQ's Erlang VM treats as "open the break menu").
+
+Nothing outlives its owner, even one killed with SIGKILL: each child asks Linux to kill it when the owner dies
+(``PR_SET_PDEATHSIG``), and a watchdog process (``_watchdog.py``) kills whatever is left in the engine's
+sessions (RabbitMQ's Erlang VM is a grandchild) and removes the temporary folder once the owner is gone.
 """
 
 from __future__ import annotations
@@ -24,7 +28,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-LOCALHOST = "127.0.0.1"
+from advisor.sim.procs import (  # noqa: F401 - re-exported: engines and tests import them from here
+    LOCALHOST,
+    WORKDIR_PREFIX,
+    die_with_parent_hook,
+    free_port,
+    pid_alive,
+    port_open,
+    record,
+    session_members,
+    wait_until,
+)
+
 PIP_HINT = "pip install 'mqadvise[sim]'"
 
 
@@ -33,13 +48,6 @@ class EngineError(RuntimeError):
 
 
 # ----- ports and processes -----------------------------------------------------------------------------------
-def free_port(host: str = LOCALHOST) -> int:
-    """A TCP port on ``host`` that nothing listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
-
-
 def free_ports(count: int, host: str = LOCALHOST) -> list[int]:
     """``count`` distinct free ports (all sockets are held open until every port is picked)."""
     socks = []
@@ -52,48 +60,6 @@ def free_ports(count: int, host: str = LOCALHOST) -> list[int]:
     finally:
         for s in socks:
             s.close()
-
-
-def port_open(port: int, host: str = LOCALHOST, timeout: float = 0.2) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def pid_alive(pid: int) -> bool:
-    """True while ``pid`` is a live process (a zombie waiting to be reaped counts as gone)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
-            state = fh.read().rsplit(")", 1)[1].split()[0]
-        return state not in ("Z", "X")
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
-    except OSError:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-
-
-def session_members(sid: int) -> list[int]:
-    """Live processes whose session id is ``sid`` (our children started with ``start_new_session``)."""
-    out: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text(errors="replace").rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # fields after the command: state ppid pgrp session ...
-        if len(fields) > 3 and int(fields[3]) == sid and fields[0] not in ("Z", "X"):
-            out.append(int(entry.name))
-    return out
 
 
 def find_processes(predicate: Callable[[list[str], dict[str, str]], bool]) -> list[int]:
@@ -111,16 +77,6 @@ def find_processes(predicate: Callable[[list[str], dict[str, str]], bool]) -> li
         if argv and predicate(argv, env) and pid_alive(int(entry.name)):
             out.append(int(entry.name))
     return out
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(interval)
 
 
 def terminate_pid(pid: int, sig: int = signal.SIGTERM, timeout: float = 10.0,
@@ -184,6 +140,7 @@ class RunningEngine:
     on_stop: list[Callable[[], None]] = field(default_factory=list)
     _owned_workdir: bool = False
     _stopped: bool = False
+    _watchdog: subprocess.Popen[bytes] | None = None
 
     # -- what callers use --
     @property
@@ -243,6 +200,12 @@ class RunningEngine:
                     _RUNNING.remove(self)
             if self._owned_workdir and self.workdir is not None:
                 shutil.rmtree(self.workdir, ignore_errors=True)
+            self._tell_watchdog("done")
+            if self._watchdog is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    self._watchdog.stdin.close()              # type: ignore[union-attr]
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self._watchdog.wait(timeout=5.0)
 
     @property
     def stopped(self) -> bool:
@@ -270,10 +233,37 @@ class RunningEngine:
                 text += f"\n--- {log.name} ---\n" + "\n".join(tail)
         return text
 
+    def records(self) -> list[dict[str, Any]]:
+        """Every child's identity (pid, start time, command line, session) for a state file to verify later."""
+        return [r for r in (record(c.pid, c.name) for c in self.children) if r is not None]
+
     # -- what engines use --
     def register(self) -> None:
         with _LOCK:
             _RUNNING.append(self)
+
+    def watch(self) -> None:
+        """Start the watchdog that cleans up after this handle's owner if it dies without calling ``stop``."""
+        import sys
+
+        script = Path(__file__).with_name("_watchdog.py")
+        self._watchdog = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                          start_new_session=True)
+        if self._owned_workdir and self.workdir is not None:
+            self._tell_watchdog(f"dir {self.workdir}")
+
+    def _tell_watchdog(self, line: str) -> None:
+        if self._watchdog is not None and self._watchdog.stdin is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._watchdog.stdin.write(f"{line}\n".encode())
+                self._watchdog.stdin.flush()
+
+    def adopt(self, child: Child) -> None:
+        """Own a process the engine did not start itself (it detached into its own session)."""
+        self.children.append(child)
+        if child.session:
+            self._tell_watchdog(f"sid {child.pid}")
 
     def spawn(self, name: str, argv: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
               stop_signal: int = signal.SIGTERM, stop_timeout: float = 15.0, log: str | None = None) -> Child:
@@ -282,9 +272,11 @@ class RunningEngine:
         log_path = self.workdir / (log or f"{name}.log")
         with open(log_path, "ab") as out:
             popen = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                     env=env, cwd=str(cwd or self.workdir), start_new_session=True)
+                                     env=env, cwd=str(cwd or self.workdir), start_new_session=True,
+                                     preexec_fn=die_with_parent_hook())
         child = Child(name, popen.pid, popen, stop_signal, stop_timeout, session=True)
         self.children.append(child)
+        self._tell_watchdog(f"sid {popen.pid}")
         return child
 
     def wait_port(self, port: int, timeout: float, what: str) -> None:
@@ -333,11 +325,12 @@ class Engine:
 
             raise MissingEngine(f"engine {self.name!r} is not installed", hint=hint)
         owned = workdir is None
-        wd = Path(tempfile.mkdtemp(prefix=f"mqadvise-{self.name}-")) if owned else Path(workdir)  # type: ignore[arg-type]
+        wd = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{self.name}-")) if owned else Path(workdir)  # type: ignore[arg-type]
         wd.mkdir(parents=True, exist_ok=True)
         running = RunningEngine(engine=self.name, ports={}, workdir=wd, _owned_workdir=owned)
         running.register()
         try:
+            running.watch()
             self._start(running, timeout or self.start_timeout)
             running.health_check(timeout or self.start_timeout)
         except BaseException:

@@ -1,20 +1,21 @@
 """AMQP 0-9-1 engine (Amazon MQ for RabbitMQ): Debian's rabbitmq-server, run as a child process.
 
 The node is isolated in a temporary directory (HOME, Mnesia, logs, an empty plugins file, an empty env file so
-``/etc/rabbitmq/rabbitmq-env.conf`` does not apply) and bound to 127.0.0.1: AMQP, Erlang distribution and epmd.
-We start epmd ourselves, in the foreground, on a free port (``ERL_EPMD_PORT``), so the Erlang VM finds it and
-does not spawn an ``epmd -daemon`` that would outlive the broker; ``stop`` then stops beam (via the
-rabbitmq-server script's PID) and epmd by PID. Any epmd on our port that still appeared is found in /proc and
-stopped as well.
+``/etc/rabbitmq/rabbitmq-env.conf`` does not apply) and bound to 127.0.0.1: AMQP, Erlang distribution and the
+port mapper. The port mapper is our own (``_epmd_server.py``) on a free port (``ERL_EPMD_PORT``): Erlang's epmd
+always listens on [::1] too, whatever ``-address``/``ERL_EPMD_ADDRESS`` say, and the VM would otherwise spawn
+an ``epmd -daemon`` that outlives the broker. ``stop`` stops beam (via the rabbitmq-server script's PID), then
+the port mapper, by PID. Any real epmd on our port that still appeared is found in /proc and stopped as well.
 """
 
 from __future__ import annotations
 
 import glob
 import os
-import shutil
 import signal
+import sys
 import time
+from pathlib import Path
 
 from advisor.sim.engines.base import (
     LOCALHOST,
@@ -28,6 +29,7 @@ from advisor.sim.engines.base import (
     free_ports,
     missing_modules,
 )
+from advisor.sim.procs import identity
 
 APT_HINT = "apt-get install rabbitmq-server"
 
@@ -35,10 +37,6 @@ APT_HINT = "apt-get install rabbitmq-server"
 def _server_script() -> str | None:
     found = sorted(glob.glob("/usr/lib/rabbitmq/lib/rabbitmq_server-*/sbin/rabbitmq-server"))
     return found[-1] if found else None
-
-
-def _epmd() -> str | None:
-    return shutil.which("epmd") or next(iter(sorted(glob.glob("/usr/lib/erlang/erts-*/bin/epmd"))), None)
 
 
 def amqp_health(running: RunningEngine, timeout: float) -> None:
@@ -77,7 +75,7 @@ class RabbitMQEngine(Engine):
     start_timeout = 60.0
 
     def available(self) -> str | None:
-        if _server_script() is None or _epmd() is None:
+        if _server_script() is None:
             return APT_HINT
         return PIP_HINT if missing_modules("pika") else None
 
@@ -113,7 +111,8 @@ class RabbitMQEngine(Engine):
             "ERL_EPMD_ADDRESS": LOCALHOST,
         }, drop_prefixes=("RABBITMQ_", "ERL_"))
         # inherited RABBITMQ_* / ERL_* variables are dropped so only ours apply
-        epmd = running.spawn("epmd", [_epmd() or "epmd", "-port", str(epmd_port), "-address", LOCALHOST],
+        mapper = Path(__file__).with_name("_epmd_server.py")
+        epmd = running.spawn("epmd", [sys.executable, str(mapper), "--host", LOCALHOST, "--port", str(epmd_port)],
                              env=env, stop_timeout=5.0)
         running.wait_port(epmd_port, 10.0, "epmd")
         running.spawn("rabbitmq-server", [_server_script() or "rabbitmq-server"], env=env,
@@ -137,14 +136,15 @@ def _adopt_stray_epmd(running: RunningEngine, epmd_port: int) -> None:
     known = set(running.pids)
     for pid in find_processes(ours):
         if pid not in known:
-            running.children.append(Child("epmd-daemon", pid, None, signal.SIGTERM, 5.0))
+            leader = (identity(pid) or {}).get("sid") == pid      # `epmd -daemon` calls setsid()
+            running.adopt(Child("epmd-daemon", pid, None, signal.SIGTERM, 5.0, session=leader))
 
 
 def epmd_pids(epmd_port: int) -> list[int]:
     """Every live epmd process serving ``epmd_port`` (used by tests to prove none is left)."""
     def ours(argv: list[str], env: dict[str, str]) -> bool:
-        return os.path.basename(argv[0]) == "epmd" and (
-            env.get("ERL_EPMD_PORT") == str(epmd_port) or str(epmd_port) in argv)
+        is_epmd = os.path.basename(argv[0]) == "epmd" or any(a.endswith("_epmd_server.py") for a in argv[:2])
+        return is_epmd and (env.get("ERL_EPMD_PORT") == str(epmd_port) or str(epmd_port) in argv)
 
     return find_processes(ours)
 
