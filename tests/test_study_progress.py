@@ -250,7 +250,7 @@ def test_saving_through_a_symlink_writes_the_target_and_keeps_the_link(data_dir,
 def test_a_read_only_progress_file_is_respected(cli, data_dir):
     import os
 
-    from advisor.errors import UsageError
+    from advisor.errors import MqadviseError  # the fsutil ReadOnlyFile refusal
     from advisor.study.progress import Progress
 
     p = Progress.load()
@@ -261,7 +261,7 @@ def test_a_read_only_progress_file_is_respected(cli, data_dir):
     try:
         q = Progress.load()
         q.record_answer("sqs-x", True, ["A"], when=T0)
-        with pytest.raises(UsageError, match="read-only"):
+        with pytest.raises(MqadviseError, match="read-only"):
             q.save()
         code, _out, err = cli("study", "practice", "-n", "1", "--answers", "A")
         assert code == 2 and "read-only" in err and "--no-record" in err

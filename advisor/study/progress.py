@@ -276,14 +276,17 @@ class Progress:
         return cls(path, _migrate(data), read_only=data["version"] > VERSION)
 
     def check_writable(self) -> None:
-        """Raise ``UsageError`` now when ``save`` would refuse (before a session asks any question)."""
+        """Raise ``UsageError`` (or ``ReadOnlyFile``) now when ``save`` would refuse (before a session asks any question)."""
         if self.read_only:
             raise UsageError(f"{self.path} was written by a newer mqadvise (progress version "
                              f"{self.data.get('version')}); not overwriting it", hint="upgrade mqadvise")
         target = _target(self.path)
         if _read_only(target):
-            raise UsageError(f"your study progress {target} is read-only; not changing it",
-                             hint=f"chmod u+w {target}, or pass --no-record")
+            from advisor.errors import Location
+            from advisor.fsutil import ReadOnlyFile
+
+            raise ReadOnlyFile("your study progress is read-only; not changing it", location=Location(str(target)),
+                               hint=f"chmod u+w {target}, or pass --no-record")
 
     def save(self) -> None:
         self.check_writable()
