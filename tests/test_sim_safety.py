@@ -4,6 +4,7 @@ started outlives them, even after kill -9 (issue 15)."""
 from __future__ import annotations
 
 import json
+import time
 import os
 import signal
 import subprocess
@@ -36,6 +37,10 @@ def project(tmp_path):
 def victim():
     """A process of 'the user' that leads its own session, as the simulator does."""
     proc = subprocess.Popen(["sleep", "120"], start_new_session=True)
+    # Wait until the child has exec'd: before that its command line is still the forking Python's.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and b"sleep" not in Path(f"/proc/{proc.pid}/cmdline").read_bytes():
+        time.sleep(0.01)
     yield proc
     proc.kill()
     proc.wait()
