@@ -4,11 +4,11 @@ started outlives them, even after kill -9 (issue 15)."""
 from __future__ import annotations
 
 import json
-import time
 import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
