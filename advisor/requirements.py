@@ -71,10 +71,11 @@ class Constraints(_Section):
     workflow: Workflow | None = None
     workflow_minutes: float | None = Field(default=None, gt=0)
     managed: Managed | None = None
+    protocols: list[Protocol] | None = None  # what the producers speak today (MQTT devices, AMQP clients ...)
     # Optional key added by mqadvise (the contract allows new optional keys): quotas differ by Region.
     region: str | None = None
 
-    _lists = field_validator("producers", "consumers", "saas", mode="before")(
+    _lists = field_validator("producers", "consumers", "saas", "protocols", mode="before")(
         classmethod(lambda cls, v: _one_or_many(v)))
 
     @field_validator("region")
@@ -146,7 +147,9 @@ class Requirements(_Section):
         c, k = self.connection, self.constraints
         m = self.migration
         messaging_systems = [s for s in m.systems if s not in STORAGE_SYSTEMS]
-        return bool(c.model_dump(exclude_none=True) or k.model_dump(exclude_none=True) or messaging_systems
+        # managed and region apply to every concern: on their own they open no messaging design
+        own = k.model_dump(exclude_none=True, exclude={"managed", "region"})
+        return bool(c.model_dump(exclude_none=True) or own or messaging_systems
                     or [p for p in (m.protocols or []) if p not in STORAGE_PROTOCOLS])
 
     @property

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from advisor.engine import units
-from advisor.engine.result import Design, Reason
+from advisor.engine.result import Design, Leg, Reason
 from advisor.knowledge.base import FactRef, KnowledgeBase, Option
 
 ORDER_RANK = {"none": 0, "per-key": 1, "global": 2}
@@ -34,7 +34,6 @@ class Context:
         self.req = req
         self.region = req.constraints.region
         self.ignore = ignore
-        self._taps: dict[Design, dict[str, Option]] = {}
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         return self.kb.fact(opt, name)
@@ -48,38 +47,26 @@ class Context:
     def consumers_wanted(self) -> list[str]:
         return list(self.req.constraints.consumers or [])
 
-    def taps(self, design: Design) -> dict[str, Option]:
-        """Which node delivers to each wanted consumer kind.
+    def active_legs(self, design: Design) -> list[Leg]:
+        """Legs to consumers that act on messages (applications, Lambda, containers, workflows).
 
-        The last node on the path that can, preferring one that delivers the way the user asked
-        (push or pull), so that a stream's readers and its archive can hang off different nodes.
+        Ordering, deduplication, delivery style, retention and replay matter to them; an archive sink
+        (S3, Redshift, OpenSearch ...) just receives what arrives.
         """
-        if design in self._taps:
-            return self._taps[design]
-        out: dict[str, Option] = {}
-        self._taps[design] = out
-        for kind in self.consumers_wanted():
-            able = [o for o in reversed(design.path) if kind in (self.val(o, "consumers") or [])]
-            if not able:
-                continue
-            fitting = [o for o in able if self.delivers_as_asked(o, kind)]
-            out[kind] = (fitting or able)[0]
-        return out
-
-    def delivers_as_asked(self, opt: Option, kind: str) -> bool:
-        wanted = self.req.connection.delivery
-        if wanted is None or wanted in (self.val(opt, "delivery") or []):
-            return True
-        return wanted == "push" and kind == "lambda" and bool(self.val(opt, "lambda_event_source_mapping"))
-
-    def delivery_nodes(self, design: Design, *, active_only: bool = False) -> list[Option]:
-        """The nodes that hand messages to the wanted consumers (sinks such as S3 left out if asked)."""
         from advisor.knowledge.vocabulary import SINK_CONSUMERS
 
-        taps = self.taps(design)
-        if active_only:
-            taps = {k: o for k, o in taps.items() if k not in SINK_CONSUMERS} or taps
-        return sorted(set(taps.values()), key=design.path.index) if taps else [design.path[-1]]
+        return [leg for leg in design.all_legs if leg.consumer not in SINK_CONSUMERS]
+
+    def judged_legs(self, design: Design) -> list[Leg]:
+        """The active legs, or every leg when the design only feeds sinks."""
+        return self.active_legs(design) or list(design.all_legs)
+
+    def workaround(self, opt: Option, requirement: str):
+        """A documented pattern that meets this requirement on this service (knowledge/workarounds.yaml)."""
+        for w in self.kb.workarounds:
+            if w.requirement == requirement and (opt.service in w.applies_to or opt.id in w.applies_to):
+                return w
+        return None
 
 
 def _names(ctx: Context, design: Design) -> str:
@@ -106,13 +93,6 @@ def _all_nodes_have(ctx: Context, design: Design, fact: str, wanted: str, key: s
 
 # ---- the four connection questions --------------------------------------------------------------
 
-def check_data(ctx: Context, design: Design) -> Outcome | None:
-    wanted = ctx.req.connection.data
-    if wanted is None:
-        return None
-    return _all_nodes_have(ctx, design, "data", wanted, "connection.data", "data")
-
-
 def check_completion(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.connection.completion
     if wanted is None:
@@ -120,23 +100,44 @@ def check_completion(ctx: Context, design: Design) -> Outcome | None:
     return _all_nodes_have(ctx, design, "completion", wanted, "connection.completion", "completion")
 
 
+def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactRef | None]:
+    """Does this leg reach its consumer the way the user asked? Judged at the consumer's interface."""
+    end = leg.end
+    ref = ctx.ref(end, "delivery")
+    modes = ref.fact.value if ref else []
+    if wanted in modes:
+        return True, f"{ctx.name(end)} delivers by {wanted}", ref
+    esm = ctx.ref(end, "lambda_event_source_mapping")
+    if wanted == "push" and leg.consumer in ("lambda", None) and esm and esm.fact.value \
+            and (leg.consumer == "lambda" or "lambda" in ctx.consumers_wanted()):
+        return True, (f"Lambda's event source mapping polls {ctx.name(end)} and invokes the function as messages "
+                      "arrive"), esm
+    if wanted == "push":
+        # a topic or bus pushing into each subscriber's own queue is push delivery to the subscribers
+        pusher = next((o for o in leg.path[:-1] if "push" in (ctx.val(o, "delivery") or [])
+                       and "pubsub" in (ctx.val(o, "distribution") or [])), None)
+        if pusher is not None:
+            return True, f"{ctx.name(pusher)} pushes every message to each subscriber's queue", \
+                ctx.ref(pusher, "delivery")
+    return False, f"{ctx.name(end)} delivers by {', '.join(modes) or 'no listed mode'}, not {wanted}", ref
+
+
 def check_delivery(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.connection.delivery
     if wanted is None:
         return None
     key = "connection.delivery"
-    for opt in ctx.delivery_nodes(design, active_only=True):
-        ref = ctx.ref(opt, "delivery")
-        modes = ref.fact.value if ref else []
-        if wanted in modes:
-            continue
-        esm = ctx.ref(opt, "lambda_event_source_mapping")
-        if wanted == "push" and esm and esm.fact.value and "lambda" in ctx.consumers_wanted():
-            return _passed(f"Lambda's event source mapping polls {ctx.name(opt)} and invokes the function "
-                           "as messages arrive", esm, key)
-        return _failed(f"{ctx.name(opt)} delivers by {', '.join(modes)}, not {wanted}", ref, key)
-    opt = ctx.delivery_nodes(design, active_only=True)[0]
-    return _passed(f"{ctx.name(opt)} delivers by {wanted}", ctx.ref(opt, "delivery"), key)
+    legs = ctx.active_legs(design)
+    if not legs:
+        return None  # sinks only: data is written into them; push or pull describes no reader here
+    passed: list[tuple[str, FactRef | None]] = []
+    for leg in legs:
+        ok, text, ref = _leg_delivers(ctx, leg, wanted)
+        if not ok:
+            who = f" to {leg.consumer}" if leg.consumer else ""
+            return _failed(text + who, ref, key)
+        passed.append((text, ref))
+    return _passed(passed[0][0], passed[0][1], key)
 
 
 def check_distribution(ctx: Context, design: Design) -> Outcome | None:
@@ -152,11 +153,13 @@ def check_distribution(ctx: Context, design: Design) -> Outcome | None:
         ref = ctx.ref(design.path[0], "distribution")
         return _failed(f"{ctx.name(design.path[0])} hands each message to one consumer; nothing in this design "
                        "fans out to several subscribers", ref, key)
-    opt = design.path[-1]
-    ref = ctx.ref(opt, "distribution")
-    if ref and "p2p" in ref.fact.value:
-        return _passed(f"{ctx.name(opt)} hands each message to exactly one consumer", ref, key)
-    return _failed(f"{ctx.name(opt)} copies each message to every subscriber rather than to one consumer", ref, key)
+    for leg in ctx.judged_legs(design):
+        ref = ctx.ref(leg.end, "distribution")
+        if not (ref and "p2p" in ref.fact.value):
+            return _failed(f"{ctx.name(leg.end)} copies each message to every subscriber rather than to one "
+                           "consumer", ref, key)
+    end = ctx.judged_legs(design)[0].end
+    return _passed(f"{ctx.name(end)} hands each message to exactly one consumer", ctx.ref(end, "distribution"), key)
 
 
 # ---- constraints -------------------------------------------------------------------------------
@@ -168,32 +171,40 @@ def check_ordering(ctx: Context, design: Design) -> Outcome | None:
     key = "constraints.ordering"
     need = ORDER_RANK[wanted]
     watch: list[Reason] = []
-    for opt in design.path:
-        ref = ctx.ref(opt, "ordering")
-        have = ref.fact.value if ref else "none"
-        if ORDER_RANK[have] >= need:
-            continue
-        single = ctx.ref(opt, "global_ordering_single_group")
-        if wanted == "global" and have == "per-key" and single and single.fact.value:
-            watch.append(Reason.of(f"{ctx.name(opt)} keeps global order only with a single message group or "
-                                   "key, which processes one message at a time", single, key))
-            continue
-        kept = {"none": "no order guarantee", "per-key": "order per key only"}[have]
-        return _failed(f"{ctx.name(opt)} gives {kept}; {wanted} ordering was asked for", ref, key)
-    ref = ctx.ref(design.path[-1], "ordering")
-    return _passed(f"order is kept {wanted.replace('-', ' ')} through {' and '.join(ctx.name(o) for o in design.path)}",
-                   ref, key, watch)
+    legs = ctx.active_legs(design)
+    if not legs:
+        return None  # only archive sinks: order matters to consumers that act on messages
+    for leg in legs:
+        for opt in leg.path:
+            ref = ctx.ref(opt, "ordering")
+            have = ref.fact.value if ref else "none"
+            if ORDER_RANK[have] >= need:
+                continue
+            single = ctx.ref(opt, "global_ordering_single_group")
+            if wanted == "global" and have == "per-key" and single and single.fact.value:
+                watch.append(Reason.of(f"{ctx.name(opt)} keeps global order only with a single message group or "
+                                       "key, which processes one message at a time", single, key))
+                continue
+            kept = {"none": "no order guarantee", "per-key": "order per key only"}[have]
+            to = f" on the way to {leg.consumer}" if leg.consumer else ""
+            return _failed(f"{ctx.name(opt)} gives {kept}{to}; {wanted} ordering was asked for", ref, key)
+    names = _and([ctx.name(o) for leg in legs for o in leg.path])
+    end = legs[0].end
+    return _passed(f"order is kept {wanted.replace('-', ' ')} through {names}", ctx.ref(end, "ordering"), key, watch)
 
 
 def check_deduplication(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.deduplication:
         return None
     key = "constraints.deduplication"
-    for opt in ctx.delivery_nodes(design):
-        ref = ctx.ref(opt, "deduplication")
+    legs = ctx.active_legs(design)
+    if not legs:
+        return None
+    for leg in legs:
+        ref = ctx.ref(leg.end, "deduplication")
         if not (ref and ref.fact.value):
-            return _failed(f"{ctx.name(opt)} does not drop duplicate messages itself", ref, key)
-    opt = ctx.delivery_nodes(design)[0]
+            return _failed(f"{ctx.name(leg.end)} does not drop duplicate messages itself", ref, key)
+    opt = legs[0].end
     window = ctx.ref(opt, "deduplication.window")
     text = f"{ctx.name(opt)} drops duplicates"
     if window:
@@ -201,25 +212,52 @@ def check_deduplication(ctx: Context, design: Design) -> Outcome | None:
     return _passed(text, ctx.ref(opt, "deduplication"), key)
 
 
+def _and(names: list[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
+
+
+def _rate_ceiling(ctx: Context, opt: Option, fact: str, need: float, to_rate) -> tuple[str, FactRef, float] | None:
+    """('over', ref, cap) when need exceeds a hard ceiling, ('quota', ...) when an adjustable one, else None."""
+    ref = ctx.ref(opt, fact)
+    cap = to_rate(ref.fact, ctx.region) if ref else None
+    if cap is None or need <= cap:
+        return None
+    return ("quota" if ref.fact.adjustable else "over"), ref, cap
+
+
 def check_peak(ctx: Context, design: Design) -> Outcome | None:
-    peak = ctx.req.constraints.peak_per_second
+    c = ctx.req.constraints
+    peak = c.peak_per_second
     if peak is None:
         return None
     key = "constraints.peak_per_second"
     watch: list[Reason] = []
     limiting: tuple[float, Option, FactRef] | None = None
+    bytes_needed = peak * c.message_kib if c.message_kib else None
     for opt in design.path:
+        checks = [("throughput.max", peak, lambda f, r: f.numeric(r), f"{units.number(peak)}/s")]
+        if bytes_needed is not None:
+            checks.append(("throughput_bytes.max", bytes_needed, units.kib_per_second,
+                           f"{units.number(round(bytes_needed / 1024, 2))} MiB/s"))
+        for fact, need, to_rate, shown in checks:
+            over = _rate_ceiling(ctx, opt, fact, need, to_rate)
+            if over is None:
+                continue
+            what, ref, _cap = over
+            if what == "over":
+                return _failed(f"{ctx.name(opt)} carries at most {units.figure(ref.fact, ctx.region)}; "
+                               f"the peak is {shown}", ref, key)
+            watch.append(Reason.of(f"{ctx.name(opt)}: {shown} is above the default quota of "
+                                   f"{units.figure(ref.fact, ctx.region)}; request a quota increase to at least "
+                                   f"{shown} (the quota is adjustable)", ref, key, kind="quota"))
         ref = ctx.ref(opt, "throughput.max")
-        if ref is None:
-            continue
-        cap = ref.fact.numeric(ctx.region)
+        cap = ref.fact.numeric(ctx.region) if ref else None
         if cap is None:
             continue
-        if peak > cap:
-            return _failed(f"{ctx.name(opt)} carries at most {units.figure(ref.fact, ctx.region)}; "
-                           f"the peak is {units.number(peak)}/s", ref, key)
         default = ctx.ref(opt, "throughput.default")
-        if default and default.fact.numeric(ctx.region) is not None and peak > default.fact.numeric(ctx.region):
+        dcap = default.fact.numeric(ctx.region) if default else None
+        if dcap is not None and peak > dcap and peak <= cap:
             note = f" — {default.fact.note}" if default.fact.note else ""
             watch.append(Reason.of(f"{ctx.name(opt)}: {units.number(peak)}/s exceeds the default "
                                    f"{units.figure(default.fact, ctx.region)}; opt in to the higher limit{note}",
@@ -230,9 +268,12 @@ def check_peak(ctx: Context, design: Design) -> Outcome | None:
         return _passed(f"no published throughput ceiling limits {units.number(peak)}/s", None, key, watch)
     cap, opt, ref = limiting
     region = ctx.region
-    watch.append(Reason.of(f"{ctx.name(opt)} throughput ceiling: {units.figure(ref.fact, region)}"
-                           + ("" if region else "; quotas are lower in smaller Regions"), ref, key))
-    return _passed(f"{units.number(peak)}/s fits {ctx.name(opt)}'s {units.figure(ref.fact, region)}", ref, key, watch)
+    if peak <= cap:
+        watch.append(Reason.of(f"{ctx.name(opt)} throughput ceiling: {units.figure(ref.fact, region)}"
+                               + ("" if region else "; quotas are lower in smaller Regions"), ref, key))
+        return _passed(f"{units.number(peak)}/s fits {ctx.name(opt)}'s {units.figure(ref.fact, region)}", ref, key,
+                       watch)
+    return _passed(f"{units.number(peak)}/s fits after the quota increases listed", ref, key, watch)
 
 
 def check_message_size(ctx: Context, design: Design) -> Outcome | None:
@@ -247,14 +288,22 @@ def check_message_size(ctx: Context, design: Design) -> Outcome | None:
             continue
         cap = units.kib(ref.fact)
         if cap is not None and size > cap:
-            return _failed(f"{ctx.name(opt)} accepts messages up to {units.figure(ref.fact)}; "
-                           f"{units.number(size)} KiB was asked for", ref, key)
+            pattern = ctx.workaround(opt, key)
+            limit = units.kib(pattern.limit) if pattern and pattern.limit else None
+            if pattern is None or (limit is not None and size > limit):
+                return _failed(f"{ctx.name(opt)} accepts messages up to {units.figure(ref.fact)}; "
+                               f"{units.number(size)} KiB was asked for", ref, key)
+            watch.append(Reason(f"{ctx.name(opt)} takes at most {units.figure(ref.fact)} per message: use the "
+                                f"{pattern.name} ({pattern.summary.strip()})", f"workaround:{pattern.id}",
+                                pattern.source, key, kind="workaround"))
+            continue
         default = ctx.ref(opt, "message_size.default")
         dcap = units.kib(default.fact) if default else None
         if dcap is not None and size > dcap:
             watch.append(Reason.of(f"{ctx.name(opt)}: {units.number(size)} KiB is above the default "
                                    f"{units.figure(default.fact)}; raise the limit to {units.figure(ref.fact)}"
                                    + (f" ({ref.fact.note})" if ref.fact.note else ""), ref, key, setting=True))
+
     def effective(opt: Option) -> FactRef | None:
         """The limit that applies as configured: the default when the size fits it, else the opt-in maximum."""
         default = ctx.ref(opt, "message_size.default")
@@ -262,7 +311,7 @@ def check_message_size(ctx: Context, design: Design) -> Outcome | None:
             return default
         return ctx.ref(opt, "message_size.max")
 
-    limits = [r for r in (effective(o) for o in design.path) if r]
+    limits = [r for r in (effective(o) for o in design.path) if r and (units.kib(r.fact) or 0) >= size]
     smallest = min(limits, key=lambda r: units.kib(r.fact) or float("inf"), default=None)
     text = f"{units.number(size)} KiB messages fit"
     if smallest:
@@ -271,21 +320,24 @@ def check_message_size(ctx: Context, design: Design) -> Outcome | None:
     return _passed(text, smallest, key, watch)
 
 
+def _store_for(ctx: Context, leg: Leg) -> Option | None:
+    """The service a leg's consumer reads unconsumed messages from: the last one on the leg that keeps them."""
+    return next((o for o in reversed(leg.path) if ctx.val(o, "persistence")), None)
+
+
 def check_retention(ctx: Context, design: Design) -> Outcome | None:
     days = ctx.req.constraints.retention_days
     if days is None or days == 0:
         return None
     key = "constraints.retention_days"
     need = days * 86400
-    # Each consumer's messages wait in the last store on the path before the node that delivers to it.
     stores: list[tuple[Option, FactRef]] = []
-    for tap in ctx.delivery_nodes(design):
-        upto = design.path[: design.path.index(tap) + 1]
-        store = next((o for o in reversed(upto) if ctx.val(o, "persistence")), None)
+    for leg in ctx.judged_legs(design):
+        store = _store_for(ctx, leg)
         if store is None:
-            ref = ctx.ref(tap, "persistence")
-            return _failed(f"nothing before {ctx.name(tap)} keeps unconsumed messages "
-                           f"({ctx.name(tap)} does not store them)", ref, key)
+            ref = ctx.ref(leg.end, "persistence")
+            return _failed(f"nothing before {ctx.name(leg.end)} keeps unconsumed messages "
+                           f"({ctx.name(leg.end)} does not store them)", ref, key)
         stores.append((store, ctx.ref(store, "retention.max") or ctx.ref(store, "persistence")))
     store, ref = min(stores, key=lambda s: units.seconds(s[1].fact) if s[1].fact.unit else float("inf"))
     cap = units.seconds(ref.fact) if ref.fact.unit else float("inf")
@@ -315,8 +367,14 @@ def _any_node(ctx: Context, design: Design, fact: str, key: str, yes: str, no: s
 def check_replay(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.replay:
         return None
-    return _any_node(ctx, design, "replay", "constraints.replay",
-                     "{name} lets receivers re-read past data", "{name} cannot replay consumed messages")
+    key = "constraints.replay"
+    for leg in ctx.judged_legs(design):
+        able = next((o for o in leg.path if ctx.val(o, "replay")), None)
+        if able is None:
+            names = " or ".join(ctx.name(o) for o in leg.path)
+            return _failed(f"{names} cannot replay consumed messages", ctx.ref(leg.end, "replay"), key)
+    opt = next(o for o in design.path if ctx.val(o, "replay"))
+    return _passed(f"{ctx.name(opt)} lets receivers re-read past data", ctx.ref(opt, "replay"), key)
 
 
 def check_filtering(ctx: Context, design: Design) -> Outcome | None:
@@ -329,8 +387,20 @@ def check_filtering(ctx: Context, design: Design) -> Outcome | None:
 def check_priority(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.priority:
         return None
-    return _any_node(ctx, design, "priority", "constraints.priority",
-                     "{name} delivers higher-priority messages first", "{name} has no message priority")
+    key = "constraints.priority"
+    for opt in design.path:
+        ref = ctx.ref(opt, "priority")
+        if ref and ref.fact.value:
+            return _passed(f"{ctx.name(opt)} delivers higher-priority messages first", ref, key)
+    for opt in design.path:
+        pattern = ctx.workaround(opt, key)
+        if pattern is not None:
+            reason = Reason(f"{ctx.name(opt)} has no message priority: use the {pattern.name} "
+                            f"({pattern.summary.strip()})", f"workaround:{pattern.id}", pattern.source, key,
+                            kind="workaround")
+            return Outcome(True, reason, [reason])
+    names = " or ".join(ctx.name(o) for o in design.path)
+    return _failed(f"{names} has no message priority", ctx.ref(design.path[0], "priority"), key)
 
 
 def check_delay(ctx: Context, design: Design) -> Outcome | None:
@@ -362,12 +432,13 @@ def check_processing(ctx: Context, design: Design) -> Outcome | None:
             ref = FactRef(f"consumer:{kind}.processing_time.max", fact)
             return _failed(f"{ep.name} consumers run at most {units.figure(fact)} per invocation; "
                            f"{units.number(minutes)} minutes per message were asked", ref, key)
-    for opt in ctx.delivery_nodes(design):
+    ends = [leg.end for leg in ctx.judged_legs(design)]
+    for opt in ends:
         ref = ctx.ref(opt, "processing_time.max")
         if ref and need > (units.seconds(ref.fact) or float("inf")):
             return _failed(f"{ctx.name(opt)} lets a consumer hold a message at most {units.figure(ref.fact)}",
                            ref, key)
-    opt = ctx.delivery_nodes(design)[0]
+    opt = ends[0]
     ref = ctx.ref(opt, "processing_time.max")
     if ref:
         return _passed(f"{ctx.name(opt)} lets a consumer work on a message up to {units.figure(ref.fact)}", ref, key,
@@ -399,15 +470,15 @@ def check_consumers(ctx: Context, design: Design) -> Outcome | None:
     if not wanted:
         return None
     key = "constraints.consumers"
-    taps = ctx.taps(design)
-    missing = [c for c in wanted if c not in taps]
+    reached = {leg.consumer: leg.end for leg in design.legs if leg.consumer}
+    missing = [c for c in wanted if c not in reached]
     if missing:
         last = design.path[-1]
         return _failed(f"nothing in this design delivers to {', '.join(missing)} "
                        f"({ctx.name(last)} reaches {', '.join(ctx.val(last, 'consumers') or []) or 'none'})",
                        ctx.ref(last, "consumers"), key)
     by_node: dict[Option, list[str]] = {}
-    for kind, opt in taps.items():
+    for kind, opt in reached.items():
         by_node.setdefault(opt, []).append(kind)
     parts = [f"{ctx.name(o)} delivers to {', '.join(k)}" for o, k in by_node.items()]
     first = next(iter(by_node))
@@ -486,16 +557,37 @@ def check_managed(ctx: Context, design: Design) -> Outcome | None:
                    "serverless: nothing to size or patch", ctx.ref(design.path[0], "operations"), key)
 
 
+def check_producer_protocols(ctx: Context, design: Design) -> Outcome | None:
+    """The protocols the producers speak today (asked on every path, not only for migrations)."""
+    wanted = ctx.req.constraints.protocols
+    if not wanted:
+        return None
+    return _entry_protocols(ctx, design, wanted, "constraints.protocols")
+
+
 def check_protocols(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.migration.protocols
     if not wanted:
         return None
-    key = "migration.protocols"
+    return _entry_protocols(ctx, design, wanted, "migration.protocols")
+
+
+def _entry_protocols(ctx: Context, design: Design, wanted: list[str], key: str) -> Outcome:
     entry, ref, have, missing = _entry_lacks(ctx, design, "protocols", wanted)
     if missing:
-        return _failed(f"{ctx.name(entry)} cannot accept {', '.join(missing).upper()} "
-                       f"(it speaks {', '.join(have).upper() or 'no listed protocol'})", ref, key)
-    return _passed(f"{ctx.name(entry)} speaks {', '.join(wanted).upper()}", ref, key)
+        return _failed(f"{ctx.name(entry)} cannot accept {_protocols(missing)} "
+                       f"(it speaks {_protocols(have) or 'no listed protocol'})", ref, key)
+    return _passed(f"{ctx.name(entry)} speaks {_protocols(wanted)}", ref, key)
+
+
+PROTOCOL_NAMES = {"amqp-0-9-1": "AMQP 0-9-1", "amqp-1.0": "AMQP 1.0", "mqtt": "MQTT", "stomp": "STOMP",
+                  "openwire": "OpenWire", "jms": "JMS", "kafka": "the Kafka protocol", "https": "HTTPS",
+                  "websocket": "WebSocket", "nfs": "NFS", "smb": "SMB", "iscsi": "iSCSI", "iscsi-vtl": "iSCSI VTL"}
+
+
+def _protocols(names: list[str]) -> str:
+    shown = [PROTOCOL_NAMES.get(n, n) for n in names]
+    return shown[0] if len(shown) == 1 else (", ".join(shown[:-1]) + " and " + shown[-1] if shown else "")
 
 
 def check_migration(ctx: Context, design: Design) -> Outcome | None:
@@ -523,8 +615,10 @@ def check_migration(ctx: Context, design: Design) -> Outcome | None:
                                          rel.source if rel else None, key))
         reasons.append(fitting[0])
     rel = reasons[0]
-    return Outcome(True, Reason(f"{ctx.name(entry)} replaces {', '.join(systems)} with {rel.code_changes} code "
-                                f"changes: {rel.summary}", f"relation:{entry.id}<-{systems[0]}", rel.source, key))
+    how = {"none": "no code changes", "minimal": "minimal code changes", "allowed": "code changes"}[rel.code_changes]
+    return Outcome(True, Reason(f"{ctx.name(entry)} replaces {', '.join(systems)} with {how}: "
+                                f"{rel.summary.strip().rstrip('.')}", f"relation:{entry.id}<-{systems[0]}",
+                                rel.source, key))
 
 
 def _storage_systems() -> tuple[str, ...]:
@@ -534,8 +628,9 @@ def _storage_systems() -> tuple[str, ...]:
 
 
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
-    check_data, check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
+    check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
     check_filtering, check_priority, check_producers, check_consumers, check_saas, check_schedule,
-    check_workflow, check_workflow_minutes, check_managed, check_protocols, check_migration,
+    check_workflow, check_workflow_minutes, check_managed, check_producer_protocols, check_protocols,
+    check_migration,
 )

@@ -17,10 +17,12 @@ class Reason:
     source: str | None = None
     requirement: str | None = None
     setting: bool = False  # a watch item that asks to raise a setting above its AWS default
+    kind: str | None = None  # "quota" (needs a quota increase) or "workaround" (a documented pattern is needed)
 
     @classmethod
-    def of(cls, text: str, ref: FactRef | None, requirement: str | None = None, *, setting: bool = False) -> Reason:
-        return cls(text, ref.id if ref else None, ref.source if ref else None, requirement, setting)
+    def of(cls, text: str, ref: FactRef | None, requirement: str | None = None, *, setting: bool = False,
+           kind: str | None = None) -> Reason:
+        return cls(text, ref.id if ref else None, ref.source if ref else None, requirement, setting, kind)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "fact": self.fact, "source": self.source}
@@ -30,15 +32,54 @@ class Reason:
 
 
 @dataclass(frozen=True)
-class Design:
-    """A candidate design: a path of options (entry first), for one concern."""
+class Leg:
+    """How one kind of consumer is reached: the services from the design's entry to the one delivering to it."""
 
+    consumer: str | None           # a consumer kind from the requirements, or None when none was named
     path: tuple[Option, ...]
-    concern: str = "messaging"
+
+    @property
+    def end(self) -> Option:
+        return self.path[-1]
 
     @property
     def key(self) -> str:
         return " -> ".join(o.id for o in self.path)
+
+
+@dataclass(frozen=True)
+class Design:
+    """A candidate design, for one concern: a small tree entered at one service, with a leg per consumer kind.
+
+    Legs share the services they have in common (a stream read by Lambda with a Firehose leg to S3 is
+    one stream, two legs). A design with a single leg is a straight path.
+    """
+
+    path: tuple[Option, ...]       # every service of the design, entry first, each once
+    concern: str = "messaging"
+    legs: tuple[Leg, ...] = ()
+
+    @classmethod
+    def of_legs(cls, legs: tuple[Leg, ...], concern: str = "messaging") -> Design:
+        nodes: list[Option] = []
+        for leg in legs:
+            for opt in leg.path:
+                if opt not in nodes:
+                    nodes.append(opt)
+        return cls(tuple(nodes), concern, legs)
+
+    @property
+    def all_legs(self) -> tuple[Leg, ...]:
+        return self.legs or (Leg(None, self.path),)
+
+    @property
+    def key(self) -> str:
+        branches = sorted({leg.key for leg in self.all_legs})
+        return " | ".join(branches) if len(branches) > 1 else (branches[0] if branches else "")
+
+    @property
+    def entry(self) -> Option:
+        return self.path[0]
 
     @property
     def nodes(self) -> tuple[Option, ...]:
@@ -48,7 +89,39 @@ class Design:
     @property
     def edges(self) -> tuple[tuple[Option, Option], ...]:
         """Directed hops data takes between the design's services."""
-        return tuple(zip(self.path, self.path[1:], strict=False))
+        out: list[tuple[Option, Option]] = []
+        for leg in self.all_legs:
+            for hop in zip(leg.path, leg.path[1:], strict=False):
+                if hop not in out:
+                    out.append(hop)
+        return tuple(out)
+
+    @property
+    def is_tree(self) -> bool:
+        return len({leg.path for leg in self.all_legs}) > 1
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Designs that ranked equal, and how the engine chose among them."""
+
+    chosen: str                    # design key
+    others: tuple[str, ...]
+    settled_by: str | None         # the documented tie-break rule's text, or None when nothing documents it
+    source: str | None = None
+    rule: str | None = None
+    deciding_question: str | None = None   # a requirements key whose answer would separate them
+    answers: tuple[tuple[str, str], ...] = ()  # (answer, design it would choose)
+
+    @property
+    def documented(self) -> bool:
+        return self.settled_by is not None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"chosen": self.chosen, "others": list(self.others), "documented": self.documented,
+                "settled_by": self.settled_by, "rule": self.rule, "source": self.source,
+                "deciding_question": self.deciding_question,
+                "answers": [{"answer": a, "chooses": d} for a, d in self.answers]}
 
 
 @dataclass
@@ -62,6 +135,7 @@ class Evaluation:
     watch: list[Reason] = field(default_factory=list)
     score: float = 0.0
     adjustments: list[tuple[float, str]] = field(default_factory=list)
+    tiers: dict[str, list[tuple[float, str]]] = field(default_factory=dict)  # ranking items per tier
 
     @property
     def ok(self) -> bool:
@@ -78,6 +152,9 @@ class Evaluation:
             "score": round(self.score, 2),
             "reasons": [r.as_json() for r in self.satisfied],
             "score_adjustments": [{"delta": d, "text": t} for d, t in self.adjustments],
+            "tiers": {tier: [{"weight": w, "text": t} for w, t in items] for tier, items in self.tiers.items()},
+            "legs": [{"consumer": leg.consumer, "services": [o.id for o in leg.path]}
+                     for leg in self.design.all_legs],
         }
 
 
@@ -105,6 +182,7 @@ class Result:
     trace: list[str]
     knowledge_as_of: str
     knowledge_digest: str
+    ties: list[Tie] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -139,6 +217,9 @@ class Result:
                 "reasons": [r.as_json() for r in reasons],
                 "watch": [_watch_text(w) for w in watch],
                 "watch_details": [w.as_json() for w in watch],
+                "legs": [{"consumer": leg.consumer, "services": [o.id for o in leg.path]}
+                         for leg in rec.design.all_legs],
+                "tiers": {tier: [{"weight": w, "text": t} for w, t in items] for tier, items in rec.tiers.items()},
             }
         alternatives = [c for c in self.candidates if c is not rec]
         return {
@@ -147,6 +228,7 @@ class Result:
             "candidates": [c.as_candidate_json() for c in alternatives],
             "excluded": [e.as_json() for e in self.excluded],
             "conflicts": self.conflicts,
+            "ties": [t.as_json() for t in self.ties],
             "knowledge": {"as_of": self.knowledge_as_of, "digest": self.knowledge_digest},
         }
 

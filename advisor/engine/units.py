@@ -20,6 +20,15 @@ def kib(fact: Fact, region: str | None = None) -> float | None:
     return number * V.SIZE_UNITS[fact.unit]
 
 
+def kib_per_second(fact: Fact, region: str | None = None) -> float | None:
+    """A byte rate such as '5 MiB/second' in KiB per second."""
+    number = fact.numeric(region)
+    size, _, per = (fact.unit or "").partition("/")
+    if number is None or per != "second" or size not in V.SIZE_UNITS:
+        return None
+    return number * V.SIZE_UNITS[size]
+
+
 def number(value: float) -> str:
     if value == float("inf"):
         return "unlimited"

@@ -1,69 +1,60 @@
 """Find designs by walking the knowledge graph, check them against the requirements, rank the survivors.
 
-1. Candidate designs are simple paths through the service relations (up to MAX_PATH services), entered by
-   the user's producers and reaching their consumers; storage and backup designs are their own concern.
-2. Every hard requirement is a check (engine/checks.py) that cites the fact deciding it.
-3. Soft preferences rank the survivors: fewer moving parts, less to operate, no unrequested guarantees,
-   a known pattern, a migration path that keeps existing clients. Ties break on the path's id, so the same
-   input always gives the same output.
+1. Candidate designs (engine/designs.py) are small trees: an entry service taken by the producers and a
+   leg per kind of consumer, sharing services where legs share a prefix. Storage and backup designs are
+   their own concerns.
+2. Every hard requirement is a check (engine/checks.py) that cites the fact deciding it, applied where it
+   matters: ordering on the legs to consumers that act on messages, push or pull at each consumer's
+   interface, retention at the store a consumer reads.
+3. Designs that pass are ranked in tiers (engine/ranking.py): fitness for purpose, then preferences, then
+   simplicity. Designs equal in every tier are settled by a documented AWS default (engine/ties.py) or
+   reported as a tie with the question that would separate them.
 """
 
 from __future__ import annotations
 
-from itertools import combinations, product
+from itertools import product
 
-from advisor.engine.checks import CHANGE_RANK, MESSAGING_CHECKS, Context
-from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result
+from advisor.engine import designs as D
+from advisor.engine.checks import MESSAGING_CHECKS, Context
+from advisor.engine.ranking import rank, tier_key
+from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result, Tie
 from advisor.engine.storage_checks import BACKUP_CHECKS, STORAGE_CHECKS
-from advisor.knowledge.base import KnowledgeBase, Option
-from advisor.knowledge.checks import concern_of_model
+from advisor.engine.ties import deciding_question, settle
+from advisor.knowledge.base import KnowledgeBase
 
-MAX_PATH = 3
 MAX_CANDIDATES = 10
+MAX_STORAGE_COMBINATIONS = 64  # several access types each matched by one gateway: bounded, never exponential
 
-# Soft-preference weights: judgement, not AWS figures, so they live with the ranking code.
-EXTRA_SERVICE = -12.0
-OPERATED = -20.0  # the seeds' "undifferentiated heavy lifting": brokers to size, patch, fail over
-UNASKED_ORDERING = -6.0
-UNASKED_WORKFLOW = -10.0
-NAMED_PATTERN = 3.0
-KEEPS_CLIENTS = 15.0
-CLOUD_NATIVE_REWRITE = 5.0
-OPT_IN = -2.0
-OFF_PURPOSE = -15.0
-HEADROOM_MAX = 3.0
+concern_of = D.concern_of
 
 
-def concern_of(kb: KnowledgeBase, opt: Option) -> str:
-    return concern_of_model(kb.value(opt, "model") or "queue")
+def messaging_designs(kb: KnowledgeBase, ctx: Context | None = None) -> list[Design]:
+    if ctx is None:
+        return D.messaging_designs(kb, [], lambda leg: 0)
+    leg_memo: dict = {}
 
+    def leg_rank(leg):
+        """Legs that fail fewer requirements first, then shorter ones (a leg alone, as a design)."""
+        key = (leg.consumer, leg.path)
+        if key not in leg_memo:
+            failures = len(evaluate(ctx, Design.of_legs((leg,))).failures)
+            leg_memo[key] = (failures, len(leg.path), leg.key)
+        return leg_memo[key]
 
-def messaging_designs(kb: KnowledgeBase) -> list[Design]:
-    """Every simple path of up to MAX_PATH services, never visiting a service twice."""
-    starts = [o for o in kb.options if concern_of(kb, o) == "messaging"]
-    out: list[Design] = []
-
-    def walk(path: tuple[Option, ...]) -> None:
-        out.append(Design(path))
-        if len(path) == MAX_PATH:
-            return
-        seen = {o.service for o in path}
-        for nxt, _rel in kb.adjacency[path[-1]]:
-            if nxt.service not in seen and concern_of(kb, nxt) == "messaging":
-                walk(path + (nxt,))
-
-    for opt in starts:
-        walk((opt,))
-    return out
+    return D.messaging_designs(kb, ctx.consumers_wanted(), leg_rank,
+                               p2p_answered=ctx.req.connection.distribution == "p2p")
 
 
 def storage_designs(kb: KnowledgeBase, req) -> list[Design]:
     opts = [o for o in kb.options if concern_of(kb, o) == "storage"]
     designs = [Design((o,), "storage") for o in opts]
-    access = req.storage.access if req.storage and req.storage.access else []
+    access = list(dict.fromkeys(req.storage.access)) if req.storage and req.storage.access else []
     if len(access) > 1:
         per_type = [[o for o in opts if a in (kb.value(o, "storage.access") or [])] for a in access]
-        for combo in product(*per_type):
+        for i, combo in enumerate(product(*per_type)):
+            if i >= MAX_STORAGE_COMBINATIONS:
+                break
             if len(set(combo)) == len(combo):
                 designs.append(Design(tuple(combo), "storage"))
     return designs
@@ -73,15 +64,33 @@ def backup_designs(kb: KnowledgeBase) -> list[Design]:
     return [Design((o,), "backup") for o in kb.options if concern_of(kb, o) == "backup"]
 
 
+def _named(kb: KnowledgeBase, design: Design) -> tuple[str, str, str]:
+    """Pattern id, name and summary: a documented pattern per leg where there is one."""
+    parts = []
+    for leg in design.all_legs:
+        if any(leg.path == p[0] for p in parts):
+            continue
+        parts.append((leg.path, kb.pattern_for(leg.path)))
+    ids, names, summaries = [], [], []
+    for path, pattern in parts:
+        if pattern is not None:
+            ids.append(pattern.id)
+            names.append(pattern.name)
+            summaries.append(pattern.summary.strip())
+        else:
+            ids.append("-to-".join(o.id.replace(":", "-") for o in path))
+            name = " → ".join(kb.display_name(o) for o in path)
+            names.append(name)
+            summaries.append(f"{name}, joined by their AWS integrations.")
+    if len(parts) == 1:
+        return ids[0], names[0], summaries[0]
+    return "+".join(ids), " with ".join(names), " ".join(summaries)
+
+
 def evaluate(ctx: Context, design: Design) -> Evaluation:
     kb = ctx.kb
-    pattern = kb.pattern_for(design.path)
-    if pattern is not None:
-        ev = Evaluation(design, pattern.id, pattern.name, pattern.summary.strip())
-    else:
-        pid = "-to-".join(o.id.replace(":", "-") for o in design.path)
-        name = " → ".join(kb.display_name(o) for o in design.path)
-        ev = Evaluation(design, pid, name, f"{name}, joined by their AWS integrations.")
+    pid, name, summary = _named(kb, design)
+    ev = Evaluation(design, pid, name, summary)
     checks = {"messaging": MESSAGING_CHECKS, "storage": STORAGE_CHECKS, "backup": BACKUP_CHECKS}[design.concern]
     for check in checks:
         outcome = check(ctx, design)
@@ -94,14 +103,34 @@ def evaluate(ctx: Context, design: Design) -> Evaluation:
                 r = outcome.reason
                 ev.watch.append(Reason(f"{r.text} — no sourced figure in the knowledge; check the service quotas",
                                        None, None, r.requirement))
-            ev.watch.extend(outcome.watch)
+            ev.watch.extend(w for w in outcome.watch if w not in ev.watch)
         else:
             ev.failures.append(outcome.reason)
     if design.concern == "messaging" and ev.ok:
         ev.watch.extend(_semantics_watch(ctx, design))
-    if pattern is not None:
-        ev.watch.extend(Reason(w.text, None, w.source) for w in pattern.watch)
+        ev.watch.extend(_sink_watch(ctx, design))
+    for leg in design.all_legs:
+        pattern = kb.pattern_for(leg.path)
+        if pattern is not None:
+            ev.watch.extend(Reason(w.text, None, w.source) for w in pattern.watch if Reason(w.text, None, w.source)
+                            not in ev.watch)
     return ev
+
+
+def _sink_watch(ctx: Context, design: Design) -> list[Reason]:
+    """A sink written once per message (an IoT rule's S3 action) multiplies objects with the message rate."""
+    from advisor.engine import units
+    from advisor.knowledge.vocabulary import SINK_CONSUMERS
+
+    out = []
+    peak = ctx.req.constraints.peak_per_second
+    for leg in design.all_legs:
+        ref = ctx.ref(leg.end, "sink_writes")
+        if leg.consumer in SINK_CONSUMERS and ref and ref.fact.value == "per-message":
+            per_day = f" (about {units.number(round(peak * 86400))} objects a day at the peak)" if peak else ""
+            out.append(Reason.of(f"{ctx.name(leg.end)} writes one {leg.consumer} object per message{per_day}; "
+                                 "put Firehose in between to batch them", ref))
+    return out
 
 
 def _semantics_watch(ctx: Context, design: Design) -> list[Reason]:
@@ -126,75 +155,6 @@ def _semantics_watch(ctx: Context, design: Design) -> list[Reason]:
     return out
 
 
-def score(ctx: Context, ev: Evaluation) -> None:
-    req, kb, path = ctx.req, ctx.kb, ev.design.path
-    adj: list[tuple[float, str]] = []
-    if len(path) > 1:
-        adj.append((EXTRA_SERVICE * (len(path) - 1), f"{len(path)} services to connect and operate"))
-    if kb.pattern_for(path) is not None:
-        adj.append((NAMED_PATTERN, "a documented AWS pattern"))
-    systems = req.migration.systems
-    change = req.migration.code_changes
-    if systems and ev.design.concern in ("messaging", "storage"):
-        entry_edges = [rel for s in systems for o, rel in kb.migrations(s) if o == path[0]]
-        if change in ("none", "minimal") and entry_edges:
-            adj.append((KEEPS_CLIENTS, "existing clients keep working with few or no code changes"))
-        elif change == "allowed" and ctx.val(path[0], "operations") == "serverless":
-            adj.append((CLOUD_NATIVE_REWRITE, "code may change, so a serverless service avoids broker operations"))
-        elif change is None and any(CHANGE_RANK[r.code_changes] == 0 for r in entry_edges):
-            adj.append((KEEPS_CLIENTS, "existing clients keep working without code changes"))
-    for opt in path:
-        if ctx.val(opt, "operations") == "managed" and ev.design.concern == "messaging":
-            adj.append((OPERATED, f"{ctx.name(opt)} has brokers or clusters to size, patch and scale"))
-        if (req.constraints.ordering in (None, "none") and not req.constraints.deduplication
-                and ctx.val(opt, "ordering") in ("per-key", "global") and ctx.val(opt, "model") in ("queue", "topic")
-                and ctx.ref(opt, "throughput.default") is not None):
-            adj.append((UNASKED_ORDERING, f"{ctx.name(opt)} pays for ordering and deduplication that were not asked for"))
-        if ctx.val(opt, "orchestration") and req.constraints.workflow != "orchestration":
-            adj.append((UNASKED_WORKFLOW, f"{ctx.name(opt)} adds a workflow engine that was not asked for"))
-    opt_ins = [w for w in ev.watch if w.setting]
-    if opt_ins:
-        adj.append((OPT_IN * len(opt_ins), "needs a setting raised above its default"))
-    primary = ctx.val(path[0], "primary_producers")
-    producers = req.constraints.producers or ["application"]
-    if primary and not set(primary) & set(producers):
-        adj.append((OFF_PURPOSE, f"{ctx.name(path[0])} is built for {', '.join(primary)} producers"))
-    headroom = _headroom(ctx, path)
-    if headroom is not None:
-        adj.append((headroom[0], headroom[1]))
-    ev.adjustments = adj
-    ev.score = 100.0 + sum(d for d, _ in adj)
-
-
-def _headroom(ctx: Context, path) -> tuple[float, str] | None:
-    """A small bonus for room under the tightest published throughput quota (log10 of quota/peak)."""
-    import math
-
-    peak = ctx.req.constraints.peak_per_second
-    if not peak:
-        return None
-    ceilings = [(ref.fact.numeric(ctx.region), opt) for opt in path
-                if (ref := ctx.ref(opt, "throughput.max")) is not None and ref.fact.numeric(ctx.region)]
-    if not ceilings:
-        return None
-    cap, opt = min(ceilings, key=lambda c: c[0])
-    if cap == float("inf"):
-        return HEADROOM_MAX, "no throughput ceiling"
-    ratio = cap / peak
-    bonus = round(min(HEADROOM_MAX, max(0.0, math.log10(ratio))), 1)
-    return bonus, f"peak is 1/{ratio:,.0f} of {ctx.name(opt)}'s quota, the tightest here"
-
-
-# Ties break towards the simpler model at the entry (a queue before a topic before a bus ...), then by id.
-SIMPLICITY = ("queue", "topic", "bus", "stream", "transfer", "workflow", "storage", "backup")
-
-
-def _rank_key(ev: Evaluation, kb: KnowledgeBase | None = None):
-    model = kb.value(ev.design.path[0], "model") if kb is not None else None
-    rank = SIMPLICITY.index(model) if model in SIMPLICITY else len(SIMPLICITY)
-    return (-ev.score, len(ev.design.path), rank, ev.design.key)
-
-
 def _concerns(req) -> list[str]:
     out = []
     if req.has_messaging or not (req.has_storage or req.has_backup):
@@ -214,6 +174,38 @@ def _designs_for(kb: KnowledgeBase, req, concern: str) -> list[Design]:
     return backup_designs(kb)
 
 
+def _rank_key(ev: Evaluation):
+    return (*tier_key(ev), len(ev.design.path), ev.design.key)
+
+
+def rank_passing(ctx: Context, evals: list[Evaluation]) -> list[Evaluation]:
+    passing = [e for e in evals if e.ok]
+    for e in passing:
+        rank(ctx, e)
+    passing.sort(key=_rank_key)
+    return passing
+
+
+def _settle_top(ctx: Context, passing: list[Evaluation], designs_of_concern) -> tuple[list[Evaluation], Tie | None]:
+    """Reorder the best designs when several tie in every tier; describe the tie."""
+    if len(passing) < 2:
+        return passing, None
+    top = tier_key(passing[0])
+    tied = [e for e in passing if tier_key(e) == top]
+    if len(tied) < 2:
+        return passing, None
+    chosen, tie = settle(ctx.kb, tied)
+    if not tie.documented:
+        def reevaluate(req, designs):
+            c = Context(ctx.kb, req)
+            return rank_passing(c, [evaluate(c, d) for d in designs])
+
+        question, answers = deciding_question(ctx.req, tied, reevaluate)
+        tie = Tie(tie.chosen, tie.others, None, None, None, question, answers)
+    ordered = [chosen] + [e for e in passing if e is not chosen]
+    return ordered, tie
+
+
 def recommend(req, kb: KnowledgeBase) -> Result:
     ctx = Context(kb, req)
     trace: list[str] = []
@@ -222,20 +214,25 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     best_per_concern: dict[str, list[Evaluation]] = {}
     all_evals: list[Evaluation] = []
     conflicts: list[str] = []
+    ties: list[Tie] = []
     for concern in concerns:
-        designs = _designs_for(kb, req, concern)
+        designs = messaging_designs(kb, ctx) if concern == "messaging" else _designs_for(kb, req, concern)
         evals = [evaluate(ctx, d) for d in designs]
         all_evals.extend(evals)
-        passing = [e for e in evals if e.ok]
-        for e in passing:
-            score(ctx, e)
-        passing.sort(key=lambda e: _rank_key(e, kb))
+        passing = rank_passing(ctx, evals)
+        passing, tie = _settle_top(ctx, passing, designs)
+        if tie is not None:
+            ties.append(tie)
+            how = f"settled by the documented default: {tie.settled_by}" if tie.documented else (
+                "no documented default settles it" + (f"; the deciding question is {tie.deciding_question}"
+                                                      if tie.deciding_question else ""))
+            trace.append(f"{concern}: tie between {tie.chosen} and {', '.join(tie.others)}; {how}")
         trace.append(f"{concern}: walked {len(designs)} designs through the graph; {len(passing)} satisfy every "
                      "hard requirement")
         for e in evals:
             if e.ok:
-                trace.append(f"  pass  {e.design.key}  score {e.score:g}  "
-                             + "; ".join(f"{d:+g} {t}" for d, t in e.adjustments))
+                trace.append(f"  pass  {e.design.key}  tiers {tier_key(e)}  "
+                             + "; ".join(f"{t}" for _d, t in e.adjustments))
             elif len(e.design.path) == 1:
                 trace.append(f"  fail  {e.design.key}: " + "; ".join(
                     f"{r.requirement}: {r.text} [{r.fact}]" for r in e.failures))
@@ -248,15 +245,14 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     recommendation = best_per_concern[primary][0] if ok else None
     supplements = [best_per_concern[c][0] for c in concerns[1:]] if ok else []
     candidates = [e for c in concerns for e in best_per_concern[c]]
-    candidates.sort(key=lambda e: (concerns.index(e.design.concern),) + _rank_key(e, kb))
     excluded = _exclusions(kb, ctx, concerns, all_evals, candidates)
     if recommendation is not None:
         trace.append(f"recommended: {recommendation.design.key} ({recommendation.pattern_id}), "
-                     f"score {recommendation.score:g}")
+                     f"tiers {tier_key(recommendation)}")
     shown = ([recommendation] if recommendation else []) + [c for c in candidates if c is not recommendation
                                                           and c not in supplements][:MAX_CANDIDATES]
     return Result(req, recommendation, supplements, shown, excluded, conflicts, trace,
-                  str(kb.as_of), kb.digest)
+                  str(kb.as_of), kb.digest, ties)
 
 
 def _exclusions(kb, ctx, concerns, all_evals, candidates) -> list[Exclusion]:
@@ -286,27 +282,23 @@ def _exclusions(kb, ctx, concerns, all_evals, candidates) -> list[Exclusion]:
 
 
 def _conflicts(kb, req, concern: str, evals: list[Evaluation]) -> list[str]:
-    """Name the requirements that together rule out every design: the smallest sets whose removal lets one pass."""
-    keys = sorted({r.requirement for e in evals for r in e.failures if r.requirement})
-    designs = [e.design for e in evals]
+    """Name the requirements that together rule out every design: the smallest sets of failed requirements.
 
-    def passes_without(ignored: frozenset[str]) -> Evaluation | None:
-        """The best-ranked design that would fit if these requirements were dropped."""
-        ctx = Context(kb, req, ignored)
-        fitting = [ev for ev in (evaluate(ctx, d) for d in designs) if ev.ok]
-        for ev in fitting:
-            score(ctx, ev)
-        return min(fitting, key=lambda e: _rank_key(e, kb)) if fitting else None
-
-    for size in (1, 2):
-        found = []
-        for combo in combinations(keys, size):
-            ev = passes_without(frozenset(combo))
-            if ev is not None:
-                blocking = [r for r in evaluate(Context(kb, req), ev.design).failures if r.requirement in combo]
-                detail = "; ".join(r.text + (f" [{r.fact}]" if r.fact else "") for r in blocking)
-                which = "it" if size == 1 else "them"
-                found.append(f"{' + '.join(combo)} (without {which}, {ev.pattern_name} would fit: {detail})")
-        if found:
-            return found
-    return [f"{k}" for k in keys]
+    Each design's failures are already known, so dropping a set of requirements lets exactly the designs
+    whose failures lie inside that set pass; no design is evaluated again.
+    """
+    sets: dict[frozenset[str], list[Evaluation]] = {}
+    for e in evals:
+        keys = frozenset(r.requirement for r in e.failures if r.requirement)
+        if keys and len(e.failures) == len([r for r in e.failures if r.requirement]):
+            sets.setdefault(keys, []).append(e)
+    if not sets:
+        return []
+    smallest = min(len(k) for k in sets)
+    found = []
+    for keys in sorted((k for k in sets if len(k) == smallest), key=sorted):
+        ev = min(sets[keys], key=lambda e: (len(e.design.path), e.design.key))
+        detail = "; ".join(r.text + (f" [{r.fact}]" if r.fact else "") for r in ev.failures)
+        which = "it" if len(keys) == 1 else "them"
+        found.append(f"{' + '.join(sorted(keys))} (without {which}, {ev.pattern_name} would fit: {detail})")
+    return found[:8]

@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from advisor.knowledge.schema import Endpoint, Fact, Pattern, Question, Relation, Service, StudyItem
+from advisor.knowledge.schema import (Endpoint, Fact, Pattern, Question, Relation, Service, StudyItem, TieBreak,
+                                      Workaround)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class KnowledgeBase(BaseModel):
     endpoints: dict[str, Endpoint]
     patterns: list[Pattern]
     questions: list[Question]
+    tie_breaks: list[TieBreak] = Field(default_factory=list)
+    workarounds: list[Workaround] = Field(default_factory=list)
     study: list[StudyItem] = Field(default_factory=list)  # the authored study bank (knowledge/study/)
     digest: str = ""
     files: dict[str, str] = Field(default_factory=dict)  # logical name -> relative path, for messages

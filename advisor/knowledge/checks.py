@@ -60,7 +60,7 @@ def _position_known(doc: Document, path: tuple) -> bool:
 
 def compile_and_check(sources: list[SourceFile]):
     from advisor.knowledge.base import KnowledgeBase, Option
-    from advisor.knowledge.schema import Endpoint, Pattern, Question, Relation, Service
+    from advisor.knowledge.schema import Endpoint, Pattern, Question, Relation, Service, TieBreak, Workaround
 
     findings: list[Finding] = []
     docs: dict[str, Document] = {}
@@ -117,6 +117,8 @@ def compile_and_check(sources: list[SourceFile]):
     endpoints_l, ep_doc = listed("endpoints.yaml", "endpoints", Endpoint)
     patterns, pat_doc = listed("patterns.yaml", "patterns", Pattern)
     questions, q_doc = listed("questions.yaml", "questions", Question)
+    tie_breaks, tb_doc = listed("tie-breaks.yaml", "tie_breaks", TieBreak)
+    workarounds, wa_doc = listed("workarounds.yaml", "workarounds", Workaround)
 
     def dupes(items: list[Any], doc: Document | None, key: str, what: str) -> None:
         seen: set[str] = set()
@@ -130,6 +132,18 @@ def compile_and_check(sources: list[SourceFile]):
     dupes(endpoints_l, ep_doc, "endpoints", "endpoint")
     dupes(patterns, pat_doc, "patterns", "pattern")
     dupes(questions, q_doc, "questions", "question")
+    dupes(tie_breaks, tb_doc, "tie_breaks", "tie-break")
+    dupes(workarounds, wa_doc, "workarounds", "workaround")
+    for items, doc, key in ((tie_breaks, tb_doc, "tie_breaks"), (workarounds, wa_doc, "workarounds")):
+        for i, item in enumerate(items):
+            if item is None:
+                continue
+            ids = [item.prefer, *item.over] if key == "tie_breaks" else item.applies_to
+            for ref in ids:
+                step = ref.partition(":")
+                svc = services.get(step[0])
+                if svc is None or (step[2] and step[2] not in svc.variants):
+                    findings.append(Finding(doc.locate((key, i)), f"dangling reference {ref!r} in {item.id}"))
     endpoints = {e.id: e for e in endpoints_l if e is not None}
 
     # Endpoints must cover every producer, consumer and migration source of the contract.
@@ -173,6 +187,8 @@ def compile_and_check(sources: list[SourceFile]):
             endpoints=endpoints,
             patterns=[p for p in patterns if p is not None],
             questions=[q for q in questions if q is not None],
+            tie_breaks=[t for t in tie_breaks if t is not None],
+            workarounds=[w for w in workarounds if w is not None],
             study=study,
         )
         # Study items cite facts that exist.

@@ -16,7 +16,8 @@ from typing import Any
 from advisor.errors import KnowledgeError, Location
 
 SCHEMA_VERSION = "3"  # bump whenever what the cache holds changes meaning
-SINGLE_FILES = ("relations.yaml", "endpoints.yaml", "patterns.yaml", "questions.yaml")
+SINGLE_FILES = ("relations.yaml", "endpoints.yaml", "patterns.yaml", "questions.yaml", "tie-breaks.yaml",
+                "workarounds.yaml")
 
 
 @dataclass(frozen=True)

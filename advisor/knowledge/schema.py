@@ -29,7 +29,7 @@ class Fact(_Strict):
     unit: str | None = None
     source: Url
     as_of: datetime.date
-    status: Literal["confirmed", "unconfirmed"] = "confirmed"
+    status: Literal["confirmed", "unconfirmed", "inferred"] = "confirmed"  # inferred: an absence no page states
     note: str | None = None
     scope: str | None = None
     adjustable: bool | None = None
@@ -207,6 +207,37 @@ class Pattern(_Strict):
     summary: str
     concern: Literal["messaging", "storage", "backup"] = "messaging"
     watch: list[Note] = Field(default_factory=list)
+
+
+class TieBreak(_Strict):
+    """A default AWS documents for choosing between designs that are otherwise equal."""
+
+    id: str
+    prefer: str                  # an option or service id (sqs:standard, kinesis-data-streams)
+    over: list[str]
+    text: str                    # the documented default, in our words
+    source: Url
+    as_of: datetime.date
+    status: Literal["confirmed", "unconfirmed", "inferred"] = "confirmed"
+
+    _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+
+
+class Workaround(_Strict):
+    """A documented pattern that meets a requirement a service cannot meet by itself."""
+
+    id: str
+    name: str
+    requirement: str             # the requirements key it answers (constraints.message_kib)
+    applies_to: list[str]        # service or option ids
+    summary: str
+    cost: str                    # what the pattern adds (calls, storage, code)
+    limit: Fact | None = None    # how far the pattern goes (2 GB for the claim-check)
+    source: Url
+    as_of: datetime.date
+    status: Literal["confirmed", "unconfirmed", "inferred"] = "confirmed"
+
+    _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
 
 
 class Choice(_Strict):

@@ -1,0 +1,131 @@
+"""Rank the designs that meet every hard requirement, in explicit tiers.
+
+A design is compared with another tier by tier, and a lower tier only decides between designs that are
+equal in every tier above it:
+
+1. ``fitness``    — is it the right tool for this job? A streaming design keeps or batches the stream;
+                    streaming into S3 batches records instead of writing one object per message; a migration
+                    that must keep its clients keeps them; the entry is built for the producers named.
+2. ``preference`` — the user's soft preferences: no guarantees or engines nobody asked for, each service
+                    built for the data kind asked, serverless when code may change anyway.
+3. ``simplicity`` — fewer services, less to operate, configure and build: settings raised above their
+                    defaults, quota increases, workaround patterns.
+
+Within a tier the items add up. WEIGHTS below are the only weights; they are judgement, not AWS figures.
+"""
+
+from __future__ import annotations
+
+from advisor.engine.checks import CHANGE_RANK, Context
+from advisor.engine.result import Evaluation
+
+TIERS = ("fitness", "preference", "simplicity")
+
+WEIGHTS = {
+    # fitness
+    "no_stream_kept": 10.0,        # streaming asked, but nothing in the design keeps or batches the stream
+    "one_write_per_message": 8.0,  # a sink leg writes one object per message while data streams in
+    "clients_rewritten": 10.0,     # a migration whose code changes were not answered loses its clients
+    "wrong_data_kind": 10.0,       # no service of the design handles the data kind asked (messages vs streams)
+    "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
+    # preference
+    "data_kind_mismatch": 2.0,     # one service of the design handles the other data kind
+    "unasked_ordering": 3.0,       # pays for ordering and deduplication that were not asked for
+    "unasked_workflow": 4.0,       # adds a workflow engine that was not asked for
+    "operated_when_rewriting": 2.0,  # code may change, yet the entry keeps brokers to run
+    # simplicity: less to build, configure and operate
+    "setting_raised": 0.5,         # a setting raised above its AWS default
+    "quota_increase": 1.0,         # an adjustable quota to raise with a request
+    "workaround": 1.5,             # a documented pattern to build around a limit (claim-check, queue per priority)
+    "extra_service": 1.0,          # each service beyond the first
+    "operated": 1.5,               # brokers or clusters to size, patch and scale (not counted when managed is accepted)
+    "named_pattern": -0.5,         # every leg is a documented AWS pattern
+}
+
+
+def rank(ctx: Context, ev: Evaluation) -> None:
+    """Fill ev.tiers (named items per tier), ev.adjustments and ev.score (for display only)."""
+    tiers: dict[str, list[tuple[float, str]]] = {t: [] for t in TIERS}
+    req, kb, design = ctx.req, ctx.kb, ev.design
+    path = design.path
+    c = req.constraints
+
+    def add(tier: str, weight_name: str, text: str, times: float = 1.0) -> None:
+        tiers[tier].append((WEIGHTS[weight_name] * times, text))
+
+    # ---- fitness -----------------------------------------------------------------------------
+    data = req.connection.data
+    if data is not None:
+        handling = [o for o in path if data in (ctx.val(o, "data") or [])]
+        if not handling:
+            add("fitness", "wrong_data_kind", f"nothing in this design is built for {data}")
+        else:
+            for o in path:
+                if o not in handling:
+                    add("preference", "data_kind_mismatch", f"{ctx.name(o)} is built for "
+                        f"{' and '.join(ctx.val(o, 'data') or [])}, not {data}")
+    if data == "streaming" and not any(_keeps_or_batches(ctx, o) for o in path):
+        add("fitness", "no_stream_kept", "streaming asked, but nothing here keeps the stream for readers or "
+            "batches it for delivery")
+    if data == "streaming" or (c.peak_per_second or 0) >= 1:
+        from advisor.knowledge.vocabulary import SINK_CONSUMERS
+
+        for leg in design.all_legs:
+            if leg.consumer in SINK_CONSUMERS and ctx.val(leg.end, "sink_writes") == "per-message":
+                add("fitness", "one_write_per_message", f"{ctx.name(leg.end)} writes one {leg.consumer} object "
+                    "per message instead of batching")
+    systems = [s for s in req.migration.systems if design.concern == "messaging"]
+    if systems and req.migration.code_changes is None:
+        edges = [rel for s in systems for o, rel in kb.migrations(s) if o == path[0]]
+        if not any(CHANGE_RANK[r.code_changes] <= CHANGE_RANK["minimal"] for r in edges):
+            add("fitness", "clients_rewritten", f"existing {', '.join(systems)} clients would need rewriting for "
+                f"{ctx.name(path[0])}")
+    primary = ctx.val(path[0], "primary_producers")
+    producers = c.producers or ["application"]
+    if primary and not set(primary) & set(producers):
+        add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} is built for {' and '.join(primary)} producers")
+
+    # ---- preference --------------------------------------------------------------------------
+    for o in path:
+        if (c.ordering in (None, "none") and not c.deduplication
+                and ctx.val(o, "ordering") in ("per-key", "global") and ctx.val(o, "model") in ("queue", "topic")
+                and ctx.ref(o, "throughput.default") is not None):
+            add("preference", "unasked_ordering", f"{ctx.name(o)} pays for ordering and deduplication that were "
+                "not asked for")
+        if ctx.val(o, "orchestration") and c.workflow != "orchestration":
+            add("preference", "unasked_workflow", f"{ctx.name(o)} adds a workflow engine that was not asked for")
+    if (req.migration.code_changes == "allowed" and systems
+            and ctx.val(path[0], "operations") != "serverless"):
+        add("preference", "operated_when_rewriting", f"code may change, yet {ctx.name(path[0])} keeps brokers "
+            "to run")
+
+    # ---- simplicity --------------------------------------------------------------------------
+    for w in ev.watch:
+        if w.setting:
+            add("simplicity", "setting_raised", f"raise a setting: {w.text}")
+        elif w.kind == "quota":
+            add("simplicity", "quota_increase", f"quota increase: {w.text}")
+        elif w.kind == "workaround":
+            add("simplicity", "workaround", f"workaround: {w.text}")
+    if len(path) > 1:
+        add("simplicity", "extra_service", f"{len(path)} services to connect and operate", len(path) - 1)
+    if c.managed not in ("managed", "any") and design.concern == "messaging":
+        for o in path:
+            if ctx.val(o, "operations") == "managed":
+                add("simplicity", "operated", f"{ctx.name(o)} has brokers or clusters to size, patch and scale")
+    if all(kb.pattern_for(leg.path) is not None for leg in design.all_legs):
+        add("simplicity", "named_pattern", "a documented AWS pattern")
+
+    ev.tiers = {t: items for t, items in tiers.items() if items}
+    ev.adjustments = [(-w, f"{t}: {text}") for t, items in tiers.items() for w, text in items]
+    ev.score = 100.0 - sum(w for items in tiers.values() for w, _ in items)
+
+
+def _keeps_or_batches(ctx: Context, opt) -> bool:
+    """A stream keeps records for its readers; a delivery stream batches them for its sinks."""
+    return ctx.val(opt, "model") == "stream" or ctx.ref(opt, "buffer.size.max") is not None
+
+
+def tier_key(ev: Evaluation) -> tuple[float, ...]:
+    """Lower is better: the sum of each tier's weights, tier by tier."""
+    return tuple(round(sum(w for w, _ in ev.tiers.get(t, [])), 6) for t in TIERS)

@@ -1,0 +1,99 @@
+"""Designs that rank equal: settle them by a documented AWS default, or say that nothing documented does.
+
+Two designs tie when every ranking tier gives them the same total. A tie-break rule from
+knowledge/tie-breaks.yaml ("prefer sqs:standard over sqs:fifo") decides between two tied designs when one
+uses the preferred option where the other uses an option the rule names. The winner must beat every other
+tied design this way; otherwise the tie is reported as undocumented and the deciding question, an
+unanswered requirement whose answer would separate the designs, is named.
+"""
+
+from __future__ import annotations
+
+from advisor.engine.result import Evaluation, Tie
+from advisor.knowledge.base import Option
+
+# Requirements a user may leave unanswered that most often separate designs, with the answers to try.
+PROBES: tuple[tuple[str, tuple], ...] = (
+    ("constraints.ordering", ("per-key", "none")),
+    ("constraints.replay", (True, False)),
+    ("connection.delivery", ("push", "pull")),
+    ("connection.distribution", ("pubsub", "p2p")),
+    ("connection.data", ("streaming", "messaging")),
+    ("constraints.filtering", (True,)),
+    ("constraints.managed", ("serverless",)),
+    ("constraints.workflow", ("orchestration",)),
+    ("constraints.deduplication", (True,)),
+)
+
+
+def _matches(opt: Option, ref: str) -> bool:
+    service, _, variant = ref.partition(":")
+    return opt.service == service and (not variant or opt.variant == variant)
+
+
+def beats(kb, a: Evaluation, b: Evaluation):
+    """The first tie-break rule under which design a is preferred to design b, or None."""
+    only_a = [o for o in a.design.path if o not in b.design.path]
+    only_b = [o for o in b.design.path if o not in a.design.path]
+    for rule in kb.tie_breaks:
+        if any(_matches(o, rule.prefer) for o in only_a) and any(_matches(o, r) for o in only_b for r in rule.over):
+            if not any(_matches(o, rule.prefer) for o in only_b):
+                return rule
+    return None
+
+
+def settle(kb, tied: list[Evaluation]) -> tuple[Evaluation, Tie]:
+    """Pick one of several equally ranked designs (the first is the deterministic fallback)."""
+    for cand in tied:
+        rules = []
+        for other in tied:
+            if other is cand:
+                continue
+            rule = beats(kb, cand, other)
+            if rule is None or beats(kb, other, cand) is not None:
+                break
+            rules.append(rule)
+        else:
+            first = rules[0]
+            text = first.text if len({r.id for r in rules}) == 1 else "; ".join(dict.fromkeys(r.text for r in rules))
+            return cand, Tie(cand.design.key, tuple(e.design.key for e in tied if e is not cand), text,
+                             first.source, ",".join(dict.fromkeys(r.id for r in rules)))
+    chosen = tied[0]
+    return chosen, Tie(chosen.design.key, tuple(e.design.key for e in tied[1:]), None)
+
+
+def deciding_question(req, tied: list[Evaluation], reevaluate) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """An unanswered requirement whose answers would choose different designs among the tied ones.
+
+    ``reevaluate(req, designs) -> list[Evaluation]`` ranks the designs again under changed requirements
+    (best first, passing only).
+    """
+    designs = [e.design for e in tied]
+    for key, answers in PROBES:
+        section, _, field = key.partition(".")
+        if getattr(getattr(req, section), field) is not None:
+            continue
+        chosen: list[tuple[str, str]] = []
+        for answer in answers:
+            data = req.to_data()
+            data.setdefault(section, {})[field] = answer
+            from advisor.requirements import parse_requirements
+
+            try:
+                changed = parse_requirements(data)
+            except Exception:  # noqa: BLE001 - a probe the model refuses is simply not a question to ask
+                continue
+            ranked = reevaluate(changed, designs)
+            if ranked:
+                chosen.append((_shown(answer), ranked[0].design.key))
+        if len({d for _, d in chosen}) > 1:
+            return key, tuple(chosen)
+    return None, ()
+
+
+def _shown(answer) -> str:
+    if answer is True:
+        return "yes"
+    if answer is False:
+        return "no"
+    return str(answer)
