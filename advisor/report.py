@@ -49,6 +49,12 @@ def as_markdown(result: Result, kb) -> str:
         lines += [f"- {c}" for c in result.conflicts] + [""]
     else:
         lines += ["## Recommendation", "", f"**{rec.pattern_name}**: {_services(kb, rec)}", "", rec.summary, ""]
+        if rec.design.is_tree:
+            from advisor.wording import legs_lines
+
+            lines += [f"- {line}" for line in legs_lines(kb, rec)] + [""]
+        for line in tie_lines(result):
+            lines += [f"> Tie: {line}", ""]
         for sup in result.supplements:
             lines += [f"Also: **{sup.pattern_name}** ({_services(kb, sup)}): {sup.summary}", ""]
         lines += ["### Why", ""]
@@ -59,11 +65,11 @@ def as_markdown(result: Result, kb) -> str:
             lines += [f"- {r.text}{_cite(r)}" for r in ev.watch]
         alts = [c for c in result.candidates if c is not rec]
         if alts:
-            lines += ["", "## Alternatives, ranked", "", "| design | services | score | why it ranked lower |",
-                      "|---|---|---|---|"]
+            lines += ["", "## Alternatives, ranked", "", "| design | services | why it ranked lower |",
+                      "|---|---|---|"]
             for c in alts:
-                lost = _why_lower(rec, c)
-                lines.append(f"| {c.pattern_name} | {_services(kb, c)} | {c.score:g} | {lost} |")
+                lost = _why_lower(rec, c).replace("|", "\\|")
+                lines.append(f"| {c.pattern_name} | {_services(kb, c)} | {lost} |")
     if result.excluded:
         lines += ["", "## Excluded", ""]
         for ex in result.excluded:
@@ -98,8 +104,8 @@ def why_not(result: Result, kb, service: str) -> list[str]:
             continue
         if any(o.service == target.service and (not target.variant or o.variant == target.variant)
                for o in c.design.path):
-            lines.append(f"{c.pattern_name} ({c.design.key}) satisfies every hard requirement but scored "
-                         f"{c.score:g} against {rec.score:g}: {_why_lower(rec, c)}")
+            lines.append(f"{c.pattern_name} ({c.design.key}) satisfies every hard requirement but ranked lower "
+                         f"on {_why_lower(rec, c)}")
     for ex in result.excluded:
         if ex.id == target.service and (not target.variant or ex.variant == target.variant):
             name = _excluded_name(kb, ex)
@@ -110,10 +116,40 @@ def why_not(result: Result, kb, service: str) -> list[str]:
     return lines
 
 
+SHOWN_ALTERNATIVES = 3
+
+
+def _decisive(text: str) -> str:
+    """An exclusion reason without the 'even as a -> b: ' design prefix (the short report's one line)."""
+    if text.startswith("even as ") and ": " in text:
+        return text.split(": ", 1)[1]
+    return text
+
+
+def tie_lines(result: Result) -> list[str]:
+    """Plain sentences about designs that ranked equal, and what settled them (or would)."""
+    out = []
+    for tie in result.ties:
+        others = ", ".join(tie.others)
+        if tie.documented:
+            out.append(f"{tie.chosen} tied with {others} in every ranking tier; settled by a documented default: "
+                       f"{tie.settled_by.rstrip('.')} ({tie.source})")
+            continue
+        line = f"{tie.chosen} tied with {others} in every ranking tier, and no documented default settles it"
+        if tie.deciding_question:
+            picks = "; ".join(f"{a} → {d}" for a, d in tie.answers)
+            line += f". The deciding question is {tie.deciding_question} ({picks})"
+        out.append(line + ".")
+    return out
+
+
 def print_text(result: Result, kb, console, *, explain: bool = False) -> None:
+    """Short by default: the recommendation, its legs, reasons, what to watch, ties, the top alternatives and
+    one line per excluded service. ``explain`` adds every alternative, every exclusion reason and the trace."""
     from rich.markup import escape
     from rich.panel import Panel
-    from rich.table import Table
+
+    from advisor.wording import legs_lines
 
     req = result.requirements
     rec = result.recommendation
@@ -121,42 +157,59 @@ def print_text(result: Result, kb, console, *, explain: bool = False) -> None:
         body = "\n".join(f"• {escape(c)}" for c in result.conflicts)
         console.print(Panel(body, title="No design satisfies every requirement", border_style="red"))
     else:
-        head = f"[bold]{escape(rec.pattern_name)}[/]\n{escape(_services(kb, rec))}\n\n{escape(rec.summary)}"
+        head = f"[bold]{escape(rec.pattern_name)}[/]\n"
+        head += "\n".join(escape(line) for line in legs_lines(kb, rec))
+        head += f"\n\n{escape(rec.summary)}"
         for sup in result.supplements:
             head += f"\n\n[bold]+ {escape(sup.pattern_name)}[/]: {escape(_services(kb, sup))}\n{escape(sup.summary)}"
         console.print(Panel(head, title=f"Recommendation for {escape(req.name)}", border_style="green"))
-        why = Table(title="Why", show_header=False, box=None, pad_edge=False)
-        why.add_column("reason")
-        why.add_column("fact", style="dim")
+        sources: list[str] = []
+
+        def note(r) -> str:
+            if not r.source:
+                return ""
+            if r.source not in sources:
+                sources.append(r.source)
+            return f" [dim][{sources.index(r.source) + 1}][/]"
+
+        console.print("[bold]Why[/]")
         for ev in [rec, *result.supplements]:
             for r in ev.satisfied:
-                why.add_row(f"✓ {escape(r.text)}", escape(r.fact or ""))
-        console.print(why)
+                console.print(f" ✓ {escape(r.text)}{note(r)}", overflow="fold")
         watch = [w for ev in [rec, *result.supplements] for w in ev.watch]
         if watch:
-            console.print("\n[bold]What to watch[/]")
+            console.print("[bold]What to watch[/]")
             for w in watch:
-                console.print(f" ! {escape(w.text)} [dim]({escape(w.fact or '')} {escape(w.source or '')})[/]")
-        alts = [c for c in result.candidates if c is not rec]
+                console.print(f" ! {escape(w.text)}{note(w)}", overflow="fold")
+        for line in tie_lines(result):
+            console.print(f"[bold]Tie[/] {escape(line)}")
+        alts = [c for c in result.candidates if c is not rec and c not in result.supplements]
         if alts:
-            t = Table(title="Alternatives, ranked", title_justify="left")
-            t.add_column("design")
-            t.add_column("score", justify="right")
-            t.add_column("why it ranked lower")
-            for c in alts:
-                t.add_row(escape(_title(kb, c)), f"{c.score:g}", escape(_why_lower(rec, c)))
-            console.print(t)
+            console.print("[bold]Alternatives[/] (ranked lower, by the first tier where they do worse)")
+            for c in alts if explain else alts[:SHOWN_ALTERNATIVES]:
+                console.print(f" • {escape(_services(kb, c))} — {escape(_why_lower(rec, c))}", overflow="fold")
+            if not explain and len(alts) > SHOWN_ALTERNATIVES:
+                console.print(f"   [dim]… {len(alts) - SHOWN_ALTERNATIVES} more with --explain[/]")
     if result.excluded:
-        t = Table(title="Excluded", title_justify="left")
-        t.add_column("service")
-        t.add_column("why")
+        console.print("[bold]Excluded[/]")
+        out_of_scope = [ex for ex in result.excluded if all(r.requirement == "scope" for r in ex.reasons)]
         for ex in result.excluded:
-            t.add_row(escape(_excluded_name(kb, ex)), escape("\n".join(
-                f"{r.text} ({r.fact})" if r.fact else r.text for r in ex.reasons)))
-        console.print(t)
+            if ex in out_of_scope and not explain:
+                continue
+            reasons = ex.reasons if explain else ex.reasons[:1]
+            text = "; ".join((r.text if explain else _decisive(r.text)) + (f" ({r.fact})" if r.fact and explain else "")
+                             for r in reasons)
+            console.print(f" ✗ {escape(_excluded_name(kb, ex))}: {escape(text)}", overflow="fold")
+        if out_of_scope and not explain:
+            names = list(dict.fromkeys(kb.services[ex.id].short_name for ex in out_of_scope))
+            console.print(f" [dim]not asked about: {escape(', '.join(names))}[/]")
+    if rec is not None and sources:
+        console.print("[bold]Sources[/]")
+        for i, url in enumerate(sources, 1):
+            console.print(f" [{i}] {url}", soft_wrap=True, highlight=False, markup=False)
     if explain:
         console.print("\n[bold]Decision trace[/]")
         for line in result.trace:
-            console.print(escape(line))
+            console.print(escape(line), soft_wrap=True)
     console.print(f"[dim]Knowledge as of {result.knowledge_as_of}. "
                   "Pick by requirements, not by the number of ✓ marks.[/]")

@@ -16,8 +16,26 @@ def cite(r: Reason) -> str:
 
 
 def services_line(kb, ev) -> str:
-    """The services of a design in flow order: 'Amazon SNS (Standard topic) → Amazon SQS (Standard queue)'."""
-    return " → ".join(kb.display_name(o) for o in ev.design.path)
+    """The services of a design in flow order: 'Amazon SNS (Standard topic) → Amazon SQS (Standard queue)'.
+
+    A design with several legs lists each: 'A → B (to lambda); A → C (to s3)'.
+    """
+    groups: dict[str, list[str]] = {}
+    for leg in ev.design.all_legs:
+        chain = " → ".join(kb.display_name(o) for o in leg.path)
+        groups.setdefault(chain, []).extend([leg.consumer] if leg.consumer else [])
+    if len(groups) == 1:
+        return next(iter(groups))
+    return "; ".join(f"{chain} (to {', '.join(kinds)})" if kinds else chain for chain, kinds in groups.items())
+
+
+def legs_lines(kb, ev) -> list[str]:
+    """One line per consumer kind: how it is reached."""
+    out = []
+    for leg in ev.design.all_legs:
+        chain = " → ".join(kb.display_name(o) for o in leg.path)
+        out.append(f"{leg.consumer}: {chain}" if leg.consumer else chain)
+    return out
 
 
 def excluded_name(kb, ex: Exclusion) -> str:
@@ -27,9 +45,16 @@ def excluded_name(kb, ex: Exclusion) -> str:
 
 
 def why_lower(rec, alt) -> str:
-    """The score adjustments the alternative has that the recommendation does not."""
-    rec_texts = {t for _, t in rec.adjustments}
-    worse = [f"{d:+g} {t}" for d, t in alt.adjustments if t not in rec_texts and d < 0]
-    better = [f"{d:+g} {t}" for d, t in rec.adjustments if d > 0 and t not in {t2 for _, t2 in alt.adjustments}]
-    parts = worse + [f"lacks: {b}" for b in better]
-    return "; ".join(parts) or "equal score; ordered by simplicity and name"
+    """The first ranking tier where the alternative does worse, with its items the recommendation lacks."""
+    from advisor.engine.ranking import TIERS
+
+    for tier in TIERS:
+        mine = rec.tiers.get(tier, [])
+        theirs = alt.tiers.get(tier, [])
+        if round(sum(w for w, _ in theirs), 6) > round(sum(w for w, _ in mine), 6):
+            texts = {t for _, t in mine}
+            worse = [t for w, t in theirs if t not in texts and w > 0]
+            lacks = [t for w, t in mine if w < 0 and t not in {t2 for _, t2 in theirs}]
+            parts = worse + [f"lacks: {t}" for t in lacks]
+            return f"{tier}: " + ("; ".join(parts) if parts else "costs more in this tier")
+    return "equal in every tier (see Tie)"

@@ -217,9 +217,12 @@ def _and(names: list[str]) -> str:
     return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
 
 
-def _rate_ceiling(ctx: Context, opt: Option, fact: str, need: float, to_rate) -> tuple[str, FactRef, float] | None:
+def _rate_ceiling(ctx: Context, opt: Option, fact: str, need: float, to_rate, entry: Option | None = None
+                  ) -> tuple[str, FactRef, float] | None:
     """('over', ref, cap) when need exceeds a hard ceiling, ('quota', ...) when an adjustable one, else None."""
     ref = ctx.ref(opt, fact)
+    if ref is not None and ref.fact.entry_only and entry is not None and opt != entry:
+        return None  # a quota on direct writes; here the service reads from another (a stream feeding Firehose)
     cap = to_rate(ref.fact, ctx.region) if ref else None
     if cap is None or need <= cap:
         return None
@@ -241,7 +244,7 @@ def check_peak(ctx: Context, design: Design) -> Outcome | None:
             checks.append(("throughput_bytes.max", bytes_needed, units.kib_per_second,
                            f"{units.number(round(bytes_needed / 1024, 2))} MiB/s"))
         for fact, need, to_rate, shown in checks:
-            over = _rate_ceiling(ctx, opt, fact, need, to_rate)
+            over = _rate_ceiling(ctx, opt, fact, need, to_rate, design.entry)
             if over is None:
                 continue
             what, ref, _cap = over
@@ -253,7 +256,7 @@ def check_peak(ctx: Context, design: Design) -> Outcome | None:
                                    f"{shown} (the quota is adjustable)", ref, key, kind="quota"))
         ref = ctx.ref(opt, "throughput.max")
         cap = ref.fact.numeric(ctx.region) if ref else None
-        if cap is None:
+        if cap is None or (ref.fact.entry_only and opt != design.entry):
             continue
         default = ctx.ref(opt, "throughput.default")
         dcap = default.fact.numeric(ctx.region) if default else None
@@ -293,8 +296,8 @@ def check_message_size(ctx: Context, design: Design) -> Outcome | None:
             if pattern is None or (limit is not None and size > limit):
                 return _failed(f"{ctx.name(opt)} accepts messages up to {units.figure(ref.fact)}; "
                                f"{units.number(size)} KiB was asked for", ref, key)
-            watch.append(Reason(f"{ctx.name(opt)} takes at most {units.figure(ref.fact)} per message: use the "
-                                f"{pattern.name} ({pattern.summary.strip()})", f"workaround:{pattern.id}",
+            watch.append(Reason(f"{ctx.name(opt)} takes at most {units.figure(ref.fact)} per message; use "
+                                f"{_pattern_text(pattern)}", f"workaround:{pattern.id}",
                                 pattern.source, key, kind="workaround"))
             continue
         default = ctx.ref(opt, "message_size.default")
@@ -318,6 +321,11 @@ def check_message_size(ctx: Context, design: Design) -> Outcome | None:
         text += f" (limit {units.figure(smallest.fact)})"
         watch.append(Reason.of(f"message size limit {units.figure(smallest.fact)}", smallest, key))
     return _passed(text, smallest, key, watch)
+
+
+def _pattern_text(pattern) -> str:
+    """'the S3 claim-check pattern (...): the producer stores ...' as one sentence, without a doubled stop."""
+    return f"{pattern.name}: {pattern.summary.strip().rstrip('.')} (costs {pattern.cost.strip().rstrip('.')})"
 
 
 def _store_for(ctx: Context, leg: Leg) -> Option | None:
@@ -395,9 +403,8 @@ def check_priority(ctx: Context, design: Design) -> Outcome | None:
     for opt in design.path:
         pattern = ctx.workaround(opt, key)
         if pattern is not None:
-            reason = Reason(f"{ctx.name(opt)} has no message priority: use the {pattern.name} "
-                            f"({pattern.summary.strip()})", f"workaround:{pattern.id}", pattern.source, key,
-                            kind="workaround")
+            reason = Reason(f"{ctx.name(opt)} has no message priority; use {_pattern_text(pattern)}",
+                            f"workaround:{pattern.id}", pattern.source, key, kind="workaround")
             return Outcome(True, reason, [reason])
     names = " or ".join(ctx.name(o) for o in design.path)
     return _failed(f"{names} has no message priority", ctx.ref(design.path[0], "priority"), key)

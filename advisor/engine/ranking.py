@@ -30,6 +30,7 @@ WEIGHTS = {
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
     # preference
     "data_kind_mismatch": 2.0,     # one service of the design handles the other data kind
+    "unasked_stream": 2.0,         # data kind unanswered, no replay: a stream or delivery stream was not asked for
     "unasked_ordering": 3.0,       # pays for ordering and deduplication that were not asked for
     "unasked_workflow": 4.0,       # adds a workflow engine that was not asked for
     "operated_when_rewriting": 2.0,  # code may change, yet the entry keeps brokers to run
@@ -38,7 +39,7 @@ WEIGHTS = {
     "quota_increase": 1.0,         # an adjustable quota to raise with a request
     "workaround": 1.5,             # a documented pattern to build around a limit (claim-check, queue per priority)
     "extra_service": 1.0,          # each service beyond the first
-    "operated": 1.5,               # brokers or clusters to size, patch and scale (not counted when managed is accepted)
+    "operated": 2.0,               # brokers or clusters to size, patch and scale (not counted when managed is accepted)
     "named_pattern": -0.5,         # every leg is a documented AWS pattern
 }
 
@@ -55,6 +56,11 @@ def rank(ctx: Context, ev: Evaluation) -> None:
 
     # ---- fitness -----------------------------------------------------------------------------
     data = req.connection.data
+    if data is None and not c.replay:
+        for o in path:
+            if (ctx.val(o, "data") or []) == ["streaming"]:
+                add("preference", "unasked_stream", f"{ctx.name(o)} is built for streaming, which was not asked "
+                    "for (and neither was replay)")
     if data is not None:
         handling = [o for o in path if data in (ctx.val(o, "data") or [])]
         if not handling:
@@ -84,6 +90,9 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     producers = c.producers or ["application"]
     if primary and not set(primary) & set(producers):
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} is built for {' and '.join(primary)} producers")
+    elif c.producers is None and "application" not in (ctx.val(path[0], "producers") or []):
+        # producers unanswered: the usual producer is an application, which this entry does not take
+        add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} takes no input from applications")
 
     # ---- preference --------------------------------------------------------------------------
     for o in path:

@@ -33,6 +33,7 @@ class Fact(_Strict):
     note: str | None = None
     scope: str | None = None
     adjustable: bool | None = None
+    entry_only: bool | None = None  # a quota on what producers write directly (Firehose Direct PUT), not on a source
 
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
 
