@@ -55,7 +55,7 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         tiers[tier].append((WEIGHTS[weight_name] * times, text))
 
     # ---- fitness -----------------------------------------------------------------------------
-    data = req.connection.data
+    data = req.connection.data or _implied_data(ctx)
     if data is None and not c.replay:
         for o in path:
             if (ctx.val(o, "data") or []) == ["streaming"]:
@@ -128,6 +128,22 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     ev.tiers = {t: items for t, items in tiers.items() if items}
     ev.adjustments = [(-w, f"{t}: {text}") for t, items in tiers.items() for w, text in items]
     ev.score = 100.0 - sum(w for items in tiers.values() for w, _ in items)
+
+
+def _implied_data(ctx: Context) -> str | None:
+    """A migration answers the data question: the services that keep a Kafka estate's clients are streams."""
+    kinds = set()
+    for system in ctx.req.migration.systems:
+        for opt, rel in ctx.kb.migrations(system):
+            if rel.code_changes == "none" and concern_of_option(ctx, opt) == "messaging":
+                kinds.update(ctx.val(opt, "data") or [])
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def concern_of_option(ctx: Context, opt) -> str:
+    from advisor.engine.designs import concern_of
+
+    return concern_of(ctx.kb, opt)
 
 
 def _keeps_or_batches(ctx: Context, opt) -> bool:
