@@ -19,7 +19,7 @@ import pytest
 from advisor.engine import checks as C
 from advisor.engine import storage_checks as S
 from advisor.engine.checks import Context
-from advisor.engine.result import Design
+from advisor.engine.result import Design, Leg
 from advisor.engine.walk import evaluate
 from advisor.knowledge.base import Option
 
@@ -55,7 +55,11 @@ def run(kb, make_req):
     def go(check, ids, *, concern: str = "messaging", knowledge=None, **sections):
         req = make_req(**sections)
         ids = (ids,) if isinstance(ids, str) else ids
-        return check(Context(knowledge or kb, req), design(*ids, concern=concern))
+        d = design(*ids, concern=concern)
+        kinds = req.constraints.consumers or []
+        if kinds and concern == "messaging":  # every consumer kind reached at the end of the path
+            d = Design.of_legs(tuple(Leg(k, d.path) for k in kinds))
+        return check(Context(knowledge or kb, req), d)
 
     return go
 
@@ -91,11 +95,11 @@ def watch_facts(out) -> list[str | None]:
 
 COVERED = {
     # checks.py
-    "check_data", "check_completion", "check_delivery", "check_distribution", "check_ordering",
+    "check_completion", "check_delivery", "check_distribution", "check_ordering",
     "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
     "check_filtering", "check_priority", "check_delay", "check_processing", "check_producers",
     "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
-    "check_managed", "check_protocols", "check_migration",
+    "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
     # storage_checks.py
     "check_access", "check_primary", "check_local_latency", "check_storage_protocols", "check_available",
     "check_storage_migration", "check_rpo", "check_cross_region", "check_cross_account", "check_immutable",
@@ -126,17 +130,25 @@ def test_unanswered_key_is_no_constraint(name, run):
 # ---- the four connection questions ------------------------------------------------------------------
 
 
-def test_data_streaming_excludes_sqs_and_fits_kinesis(run):
-    out = run(C.check_data, "sqs:standard", connection={"data": "streaming"})
-    assert_fails(out, "connection.data", "sqs.data", "not streaming")
-    out = run(C.check_data, "kinesis-data-streams:on-demand", connection={"data": "streaming"})
-    assert_passes(out, "connection.data", "kinesis-data-streams.data", "streaming")
+def _ranked(kb, make_req, ids, **sections):
+    from advisor.engine.walk import rank_passing
+
+    ctx = Context(kb, make_req(**sections))
+    return rank_passing(ctx, [evaluate(ctx, design(*ids))])[0]
 
 
-def test_data_checks_every_node_of_a_path(run):
-    # SNS carries messaging but Firehose only streaming: the path fails on its second node
-    out = run(C.check_data, ("sns:standard", "data-firehose"), connection={"data": "messaging"})
-    assert_fails(out, "connection.data", "data-firehose.data", "not messaging")
+def test_data_kind_is_a_ranking_matter_not_an_exclusion(kb, make_req):
+    """A queue for streamed data is the wrong tool (fitness); a stream for messages is a preference."""
+    sqs = _ranked(kb, make_req, ("sqs:standard",), connection={"data": "streaming"})
+    assert any("nothing in this design is built for streaming" in t for _w, t in sqs.tiers["fitness"])
+    kinesis = _ranked(kb, make_req, ("kinesis-data-streams:on-demand",), connection={"data": "streaming"})
+    assert "fitness" not in kinesis.tiers
+
+
+def test_data_kind_mismatch_on_one_node_is_a_preference(kb, make_req):
+    # SNS carries messages but Firehose only streams: the path ranks lower, it is not excluded
+    ev = _ranked(kb, make_req, ("sns:standard", "data-firehose"), connection={"data": "messaging"})
+    assert any("Amazon Data Firehose is built for streaming, not messaging" in t for _w, t in ev.tiers["preference"])
 
 
 def test_completion_sync_only_express_workflows(run):
@@ -278,15 +290,13 @@ def test_peak_between_default_and_max_is_an_opt_in_watch(run, kb):
     assert out.ok and "sqs.fifo.throughput.default" not in watch_facts(out)
 
 
-def test_peak_opt_in_costs_score_but_does_not_exclude(make_req, kb):
-    from advisor.engine.walk import OPT_IN, score
+def test_peak_opt_in_costs_simplicity_but_does_not_exclude(make_req, kb):
+    from advisor.engine.ranking import WEIGHTS
 
     default = kb.fact(Option("sqs", "fifo"), "throughput.default").fact.numeric()
-    ctx = Context(kb, make_req(constraints={"peak_per_second": default * 2, "region": "us-east-1"}))
-    ev = evaluate(ctx, design("sqs:fifo"))
+    ev = _ranked(kb, make_req, ("sqs:fifo",), constraints={"peak_per_second": default * 2, "region": "us-east-1"})
     assert ev.ok
-    score(ctx, ev)
-    assert (OPT_IN, "needs a setting raised above its default") in ev.adjustments
+    assert any(w == WEIGHTS["setting_raised"] and t.startswith("raise a setting") for w, t in ev.tiers["simplicity"])
 
 
 def test_peak_without_region_warns_about_smaller_regions(run):
@@ -301,11 +311,22 @@ def test_peak_unlimited_standard_queue_passes_anything(run):
     assert_passes(out, "constraints.peak_per_second", "sqs.standard.throughput.max")
 
 
-def test_peak_path_limited_by_its_tightest_node(run, kb):
-    cap = kb.fact(Option("sns", "standard"), "throughput.max").fact.numeric("af-south-1")
+def test_peak_above_an_adjustable_quota_asks_for_an_increase(run, kb):
+    ref = kb.fact(Option("sns", "standard"), "throughput.max")
+    assert ref.fact.adjustable
+    cap = ref.fact.numeric("af-south-1")
     out = run(C.check_peak, ("sns:standard", "sqs:standard"),
               constraints={"peak_per_second": cap * 2, "region": "af-south-1"})
-    assert_fails(out, "constraints.peak_per_second", "sns.standard.throughput.max", "carries at most")
+    assert out.ok
+    quota = [w for w in out.watch if w.kind == "quota"]
+    assert quota[0].fact == "sns.standard.throughput.max" and "request a quota increase" in quota[0].text
+
+
+def test_peak_above_a_hard_ceiling_excludes(run, kb):
+    cap = kb.fact(Option("sqs", "fifo"), "throughput.max").fact.numeric("us-east-1")
+    assert not kb.fact(Option("sqs", "fifo"), "throughput.max").fact.adjustable
+    out = run(C.check_peak, ("sqs:fifo",), constraints={"peak_per_second": cap * 2, "region": "us-east-1"})
+    assert_fails(out, "constraints.peak_per_second", "sqs.fifo.throughput.max", "carries at most")
 
 
 # ---- message size -----------------------------------------------------------------------------------
@@ -329,10 +350,14 @@ def test_message_size_below_sns_default_has_no_opt_in(run):
     ("sqs:standard", "sqs.message_size.max"),
     ("sqs:fifo", "sqs.message_size.max"),
 ])
-def test_message_size_above_one_mib_excludes_sns_and_sqs(run, option, fact):
+def test_message_size_above_one_mib_takes_the_claim_check_on_sns_and_sqs(run, option, fact):
     out = run(C.check_message_size, option, constraints={"message_kib": 2048})
+    assert out.ok
+    w = next(w for w in out.watch if w.kind == "workaround")
+    assert "claim-check" in w.text and "1 MiB" in w.text
+    out = run(C.check_message_size, option, constraints={"message_kib": 3 * 1024 * 1024})
     r = assert_fails(out, "constraints.message_kib", fact, "accepts messages up to 1 MiB")
-    assert "2,048 KiB was asked for" in r.text
+    assert "3,145,728 KiB was asked for" in r.text
 
 
 def test_message_size_kinesis_takes_two_mib(run):
@@ -395,8 +420,10 @@ def test_filtering(run):
 
 
 def test_priority(run):
+    out = run(C.check_priority, "sns:standard", constraints={"priority": True})
+    assert_fails(out, "constraints.priority", "sns.priority", "no message priority")
     out = run(C.check_priority, "sqs:standard", constraints={"priority": True})
-    assert_fails(out, "constraints.priority", "sqs.priority", "no message priority")
+    assert out.ok and out.reason.fact == "workaround:queue-per-priority" and "a queue per priority" in out.reason.text
     out = run(C.check_priority, "mq:activemq", constraints={"priority": True})
     assert_passes(out, "constraints.priority", "mq.activemq.priority", "higher-priority")
 
@@ -509,10 +536,16 @@ def test_workflow_orchestration_needs_an_orchestrator(run):
 def test_workflow_orchestration_in_the_engine(make_req, advise):
     result = advise(make_req(constraints={"workflow": "orchestration", "workflow_minutes": 60}))
     assert result.ok
-    assert all(any(o.id == "step-functions:standard" for o in c.design.path) for c in result.candidates)
+    assert any(o.id == "step-functions:standard" for o in result.recommendation.design.path)
+    assert all(any(o.id == "step-functions:standard" or kb_orchestrates(result, o) for o in c.design.path)
+               for c in result.candidates)
     excluded = {(e.id, e.variant): e for e in result.excluded}
     r = excluded[("step-functions", "express")].reasons[0]
     assert (r.requirement, r.fact) == ("constraints.workflow_minutes", "step-functions.express.workflow.max_duration")
+
+
+def kb_orchestrates(result, opt) -> bool:
+    return opt.service == "step-functions" and opt.variant == "standard"
 
 
 def test_workflow_minutes_without_orchestration(run):
@@ -543,9 +576,10 @@ def test_consumers(run):
     assert_passes(out, "constraints.consumers", "sns.consumers", "delivers to email")
 
 
-def test_consumers_split_across_a_path(run):
-    out = run(C.check_consumers, ("kinesis-data-streams:on-demand", "data-firehose"),
-              constraints={"consumers": ["lambda", "s3"]})
+def test_consumers_split_across_legs(kb, make_req):
+    stream, firehose = Option.parse("kinesis-data-streams:on-demand"), Option.parse("data-firehose")
+    tree = Design.of_legs((Leg("lambda", (stream,)), Leg("s3", (stream, firehose))))
+    out = C.check_consumers(Context(kb, make_req(constraints={"consumers": ["lambda", "s3"]})), tree)
     r = assert_passes(out, "constraints.consumers", "kinesis-data-streams.consumers")
     assert "delivers to lambda" in r.text and "Data Firehose delivers to s3" in r.text
 
@@ -609,7 +643,7 @@ def test_mqtt_reaches_sqs_only_behind_an_mqtt_entry(make_req, advise, kb):
 def test_migration_rabbitmq_without_code_changes(run):
     asked = {"from": ["rabbitmq"], "code_changes": "none"}
     out = run(C.check_migration, "mq:rabbitmq", migration=asked)
-    r = assert_passes(out, "migration.code_changes", "relation:mq:rabbitmq<-rabbitmq", "none code changes")
+    r = assert_passes(out, "migration.code_changes", "relation:mq:rabbitmq<-rabbitmq", "with no code changes")
     out = run(C.check_migration, "sqs:standard", migration=asked)
     r = assert_fails(out, "migration.code_changes", "relation:sqs:standard<-rabbitmq", "needs allowed code changes")
     assert "none allowed" in r.text

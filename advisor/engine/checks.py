@@ -477,7 +477,8 @@ def check_consumers(ctx: Context, design: Design) -> Outcome | None:
     if not wanted:
         return None
     key = "constraints.consumers"
-    reached = {leg.consumer: leg.end for leg in design.legs if leg.consumer}
+    reached = {leg.consumer: leg.end for leg in design.legs
+               if leg.consumer and leg.consumer in (ctx.val(leg.end, "consumers") or [])}
     missing = [c for c in wanted if c not in reached]
     if missing:
         last = design.path[-1]

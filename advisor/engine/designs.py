@@ -35,8 +35,9 @@ def paths_from(kb: KnowledgeBase, entry: Option) -> list[tuple[Option, ...]]:
         if len(path) == MAX_PATH:
             return
         for nxt, _rel in kb.adjacency[path[-1]]:
-            # a service may appear twice only as different variants (a schedule or pipe feeding a bus)
-            if nxt not in path and not any(o.service == nxt.service and o.variant == nxt.variant for o in path) \
+            # a service appears twice only as another variant fed directly (a schedule or a pipe into a bus)
+            repeated = any(o.service == nxt.service for o in path)
+            if nxt not in path and (not repeated or path[-1].service == nxt.service) \
                     and concern_of(kb, nxt) == "messaging":
                 walk(path + (nxt,))
 
