@@ -18,7 +18,7 @@ def new_adr(result, kb, *, adr_dir: Path, template: str = "madr-full", template_
             date: datetime.date | str | None = None, status: str = "proposed", title: str | None = None,
             decision_makers: list[str] | None = None, consulted: list[str] | None = None,
             informed: list[str] | None = None, requirements_file: str | None = None,
-            supersedes: int | None = None) -> Path:
+            supersedes: int | str | None = None) -> Path:
     """Render the decision into the next numbered file of ``adr_dir``; never overwrites.
 
     With ``supersedes``, the old record gets status 'superseded' and a link to the new one, and the new
@@ -51,7 +51,7 @@ def new_adr(result, kb, *, adr_dir: Path, template: str = "madr-full", template_
     return path
 
 
-def supersede(adr_dir: Path, old_number: int, new_number: int) -> tuple[Path, Path]:
+def supersede(adr_dir: Path, old_number: int | str, new_number: int | str) -> tuple[Path, Path]:
     records = R.read_folder(adr_dir)
     old, new = R.find(records, old_number), R.find(records, new_number)
     old_text, new_text = R.supersede_texts(old, new)
@@ -62,7 +62,7 @@ def supersede(adr_dir: Path, old_number: int, new_number: int) -> tuple[Path, Pa
     return old.path, new.path
 
 
-def set_status(adr_dir: Path, number: int, status: str) -> Path:
+def set_status(adr_dir: Path, number: int | str, status: str) -> Path:
     if status not in R.SETTABLE_STATUSES:
         raise InvalidInput(f"status {status!r} is not one of {', '.join(R.SETTABLE_STATUSES)}",
                            hint="to mark a record superseded use: mqadvise adr supersede OLD NEW")

@@ -32,6 +32,12 @@ class LintFormat(str, Enum):
     junit = "junit"
 
 
+class UnknownStatus(str, Enum):
+    error = "error"
+    warning = "warning"
+    off = "off"
+
+
 class NewStatus(str, Enum):
     proposed = "proposed"
     accepted = "accepted"
@@ -86,7 +92,7 @@ def new(
     decision_makers: str = typer.Option(None, "--decision-makers", help="Comma-separated names."),
     consulted: str = typer.Option(None, "--consulted", help="Comma-separated names."),
     informed: str = typer.Option(None, "--informed", help="Comma-separated names."),
-    supersedes: int = typer.Option(None, "--supersedes", metavar="N", help="This decision replaces ADR N."),
+    supersedes: str = typer.Option(None, "--supersedes", metavar="N", help="This decision replaces ADR N (number or slug)."),
 ) -> None:
     """Write the recommendation for a requirements file as the next numbered ADR (never overwrites)."""
     from advisor import api
@@ -131,7 +137,7 @@ def list_(
 
 @app.command("show")
 def show(
-    number: int = typer.Argument(..., help="The ADR number."),
+    number: str = typer.Argument(..., help="The ADR: its number, or its slug (log4brains: 20201016-x, core/...)."),
     adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
     output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
@@ -148,8 +154,8 @@ def show(
 
 @app.command("supersede")
 def supersede(
-    old: int = typer.Argument(..., help="The ADR that is replaced."),
-    new: int = typer.Argument(..., help="The ADR that replaces it."),
+    old: str = typer.Argument(..., help="The ADR that is replaced (number or slug)."),
+    new: str = typer.Argument(..., help="The ADR that replaces it (number or slug)."),
     adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
 ) -> None:
     """Mark OLD as superseded by NEW and link both records to each other."""
@@ -162,7 +168,7 @@ def supersede(
 
 @app.command("status")
 def status(
-    number: int = typer.Argument(..., help="The ADR number."),
+    number: str = typer.Argument(..., help="The ADR: its number or its slug."),
     value: NewStatus = typer.Argument(..., help="accepted, rejected, deprecated or proposed."),
     adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
 ) -> None:
@@ -193,6 +199,10 @@ def lint(
     folder: Path = typer.Argument(None, help=DIR_HELP),
     output_format: LintFormat = typer.Option(LintFormat.text, "--format", "-f",
                                              help="text, json, sarif, github (annotations) or junit."),
+    status_word: list[str] = typer.Option(None, "--status-word", metavar="WORD",
+                                          help="A status your log uses besides the usual ones (repeatable)."),
+    unknown_status: UnknownStatus = typer.Option(UnknownStatus.warning, "--unknown-status",
+                                                 help="How to report other statuses: error, warning or off."),
 ) -> None:
     """Check the decision log: sections, status, options, placeholders, numbers, links, supersedes.
 
@@ -208,7 +218,10 @@ def lint(
     if not target.is_dir():
         raise InvalidInput("no ADR folder here", location=Location(target.as_posix()),
                            hint="pass the folder: mqadvise adr lint docs/decisions")
-    findings = check_folder(target, display_base=Path.cwd())
+    from advisor.adr.lint import StatusPolicy
+
+    policy = StatusPolicy(unknown_status.value, tuple(" ".join(w.lower().split()) for w in status_word or ()))
+    findings = check_folder(target, display_base=Path.cwd(), policy=policy)
     kwargs = {"version": __version__, "rules": RULES} if output_format == LintFormat.sarif else {}
     text = render(findings, output_format.value, tool="mqadvise adr lint", **kwargs)
     if text:
