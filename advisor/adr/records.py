@@ -367,7 +367,7 @@ def parse(text: str, path: Path | str = "<adr>") -> Record:
                 bullet_date = _date_text(d.group("value"))
                 continue
             ln = _LINK_LINE.match(line)
-            if ln and rec.title_line is not None and ln.group("rel").lower() in LINK_RELATIONS:
+            if ln and (rec.title_line is not None or rec.front_matter_end) and ln.group("rel").lower() in LINK_RELATIONS:
                 rec.links += _links_in(ln.group("rest"), _relation_key(ln.group("rel")), i + 1, base,
                                        ln.group("rel"))
                 if rec.meta_prefix is not None and stripped[:1] in "-*+":

@@ -80,10 +80,12 @@ def _display(path: Path) -> str:
 
 @app.command("new")
 def new(
-    answers: Path = typer.Option(..., "--answers", "-a", dir_okay=False, help="The requirements file of the decision."),
+    answers: Path = typer.Option(None, "--answers", "-a", dir_okay=False,
+                                 help="The requirements file of the decision (without it, --title writes a blank record)."),
     adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
-    template: str = typer.Option(Template.madr_full.value, "--template", "-t",
-                                 help="madr-full, madr-minimal or nygard (or a NAME.md.j2 in --template-dir)."),
+    template: str = typer.Option(None, "--template", "-t",
+                                 help="madr (madr-full), madr-minimal, madr2, log4brains or nygard, or a NAME.md.j2 in "
+                                      "--template-dir (default: the log's own style and template)."),
     template_dir: Path = typer.Option(None, "--template-dir", file_okay=False,
                                       help="Your own jinja2 templates (NAME.md.j2), used before the bundled ones."),
     title: str = typer.Option(None, "--title", help="The record's title (default: 'Use <pattern> for <name>')."),
@@ -93,11 +95,29 @@ def new(
     consulted: str = typer.Option(None, "--consulted", help="Comma-separated names."),
     informed: str = typer.Option(None, "--informed", help="Comma-separated names."),
     supersedes: str = typer.Option(None, "--supersedes", metavar="N", help="This decision replaces ADR N (number or slug)."),
+    allow_duplicate: bool = typer.Option(False, "--allow-duplicate",
+                                         help="Write it even if a record in force holds the same decision."),
+    edit: bool = typer.Option(None, "--edit/--no-edit",
+                              help="Open the new record in $VISUAL/$EDITOR (default: for --title without --answers, "
+                                   "when a terminal and an editor are there)."),
 ) -> None:
-    """Write the recommendation for a requirements file as the next numbered ADR (never overwrites)."""
+    """Write the recommendation for a requirements file as the next ADR, in the log's own style (never
+    overwrites); or, with only --title, a blank record to write yourself."""
+    from advisor.cli.console import print_data
+
+    if answers is None:
+        from advisor.adr.log import new_blank
+        from advisor.errors import InvalidInput
+
+        if not title:
+            raise InvalidInput("pass --answers FILE (the decision from requirements) or --title TEXT (a blank record)")
+        path = new_blank(_dir(adr_dir), title, date=_date(date), status=status.value, template=template,
+                         supersedes=supersedes)
+        print_data(f"wrote {_display(path)}")
+        _maybe_edit(path, edit)
+        return
     from advisor import api
     from advisor.adr.log import new_adr
-    from advisor.cli.console import print_data
 
     req = api.load_requirements(str(answers))
     kb = api.knowledge()
@@ -105,8 +125,36 @@ def new(
     path = new_adr(result, kb, adr_dir=_dir(adr_dir), template=template, template_dir=template_dir,
                    date=_date(date), status=status.value, title=title,
                    decision_makers=_people(decision_makers), consulted=_people(consulted),
-                   informed=_people(informed), requirements_file=Path(answers).as_posix(), supersedes=supersedes)
+                   informed=_people(informed), requirements_file=Path(answers).as_posix(), supersedes=supersedes,
+                   allow_duplicate=allow_duplicate)
     print_data(f"wrote {_display(path)}")
+    if edit:
+        _maybe_edit(path, True)
+
+
+def _maybe_edit(path: Path, edit: bool | None) -> None:
+    """Open ``path`` in the user's editor ($VISUAL, then $EDITOR), as adr-tools does after ``adr new``."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if edit is None:
+        edit = bool(editor) and sys.stdin.isatty() and sys.stdout.isatty()
+    if not edit:
+        return
+    if not editor:
+        from advisor.errors import InvalidInput
+
+        raise InvalidInput("--edit needs $VISUAL or $EDITOR set", hint=f"the record is written: {_display(path)}")
+    try:
+        subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except OSError as exc:
+        from advisor.errors import InvalidInput
+
+        raise InvalidInput(f"cannot start the editor {editor!r}: {exc.strerror or exc}",
+                           hint=f"the record is written: {_display(path)}") from None
 
 
 @app.command("list")
