@@ -217,6 +217,80 @@ def supersede(adr_dir: Path, old_number: int | str, new_number: int | str) -> tu
     return old.path, new.path
 
 
+def link(adr_dir: Path, source: int | str, relation: str, target: int | str) -> tuple[Path, Path]:
+    """Link two records with a relation of your own, adr-tools style: ``"Amends:Amended by"`` writes
+    ``Amends [target]`` in the source and ``Amended by [source]`` in the target (the part after the colon;
+    without one, only the source gets a line). Both edits are checked first; both are written or neither."""
+    forward, _, reverse = relation.partition(":")
+    forward, reverse = forward.strip(), reverse.strip()
+    if not re.fullmatch(r"[A-Za-z][A-Za-z -]{0,40}", forward) or (reverse and
+                                                                not re.fullmatch(r"[A-Za-z][A-Za-z -]{0,40}", reverse)):
+        raise InvalidInput(f"relation {relation!r} should be words, optionally 'Forward:Reverse' (e.g. 'Amends:Amended by')")
+    if forward.lower() in ("supersedes", "superseded by"):
+        raise InvalidInput("use mqadvise adr supersede OLD NEW for supersedes (it also changes the status)")
+    records = R.read_folder(adr_dir)
+    src, dst = R.find(records, source), R.find(records, target)
+    if src.path.resolve() == dst.path.resolve():
+        raise InvalidInput("a record cannot link to itself", location=Location(str(src.path)))
+    edits = [(src, R.with_link(src, forward, dst))]
+    if reverse:
+        edits.append((dst, R.with_link(dst, reverse, src)))
+    _write_all([(rec, t) for rec, t in edits if t != rec.text])
+    return src.path, dst.path
+
+
+def _write_all(edits) -> None:
+    """Write several records' new texts; if one write fails, the ones already written get their old text."""
+    from advisor.fsutil import is_read_only, resolve_target
+
+    for rec, _ in edits:
+        if is_read_only(resolve_target(rec.path)):
+            raise RefusedOverwrite("is read-only; refusing to change it (nothing was written)",
+                                   location=Location(str(rec.path)), hint=f"chmod u+w {rec.path}")
+    done = []
+    try:
+        for rec, t in edits:
+            atomic_write_text(rec.path, t)
+            done.append(rec)
+    except BaseException:
+        for rec in done:
+            atomic_write_text(rec.path, rec.text)
+        raise
+
+
+def init(adr_dir: Path, *, template: str | None = None, date=None, root: Path = Path(".")) -> Path:
+    """Start a decision log: the folder, its first record ("Record architecture decisions") in the chosen
+    layout, and an adr-tools ``.adr-dir`` marker when the folder is not one that is found without it."""
+    adr_dir = Path(adr_dir)
+    if F.adr_files(adr_dir):
+        raise RefusedOverwrite("already holds decision records; nothing to initialise", location=Location(str(adr_dir)))
+    adr_dir.mkdir(parents=True, exist_ok=True)
+    path = new_blank(adr_dir, "Record architecture decisions", date=date, status="accepted",
+                     template=template or "madr")
+    text = R.read_text_file(path)
+    body = ("We need to record the architectural decisions made on this project, so that people joining later "
+            "know what was decided, why, and what was given up.")
+    decision = ("We will keep Architecture Decision Records in this folder, one Markdown file per decision, "
+                "and change a decision by writing a new record that supersedes the old one.")
+    for heading, words in (("## Context and Problem Statement", body), ("## Context", body),
+                           ("## Decision Outcome", decision), ("## Decision", decision),
+                           ("## Considered Options", "* Architecture Decision Records in the repository\n"
+                                                    "* Decisions kept in a wiki or in chat")):
+        text = text.replace(f"{heading}\n", f"{heading}\n\n{words}\n", 1) if f"{heading}\n\n{words}" not in text \
+            else text
+    text = text.replace("## Consequences\n", "## Consequences\n\nEach decision has a record; `mqadvise adr lint` "
+                        "keeps the log consistent.\n", 1)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    atomic_write_text(path, text)
+    try:
+        rel = adr_dir.resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        rel = None
+    if rel is not None and rel not in F.CANDIDATES and not (Path(root) / ".adr-dir").exists():
+        write_new_file(Path(root) / ".adr-dir", rel + "\n")
+    return path
+
+
 def set_status(adr_dir: Path, number: int | str, status: str) -> Path:
     if status not in R.SETTABLE_STATUSES:
         raise InvalidInput(f"status {status!r} is not one of {', '.join(R.SETTABLE_STATUSES)}",

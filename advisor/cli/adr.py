@@ -277,6 +277,76 @@ def lint(
     raise typer.Exit(exit_code(findings))
 
 
+class GraphFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command("init")
+def init(
+    adr_dir: Path = typer.Argument(None, help="The folder to create (default: docs/decisions)."),
+    template: str = typer.Option(None, "--template", "-t", help="madr (default), madr2, log4brains or nygard."),
+    date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
+) -> None:
+    """Start a decision log: the folder and its first record, "Record architecture decisions"."""
+    from advisor.adr.log import init as do
+    from advisor.cli.console import print_data
+
+    path = do(_dir(adr_dir), template=template, date=_date(date))
+    print_data(f"wrote {_display(path)}")
+
+
+@app.command("link")
+def link(
+    source: str = typer.Argument(..., help="The record that gets the link (number or slug)."),
+    relation: str = typer.Argument(..., help="'Amends:Amended by': the link text, and after ':' the text "
+                                             "written back in the target."),
+    target: str = typer.Argument(..., help="The record linked to (number or slug)."),
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+) -> None:
+    """Link two records with a relation of your own (adr-tools' -l "Amends:Amended by")."""
+    from advisor.adr.log import link as do
+    from advisor.cli.console import print_data
+
+    a, b = do(_dir(adr_dir), source, relation, target)
+    print_data(f"{_display(a)} {relation.partition(':')[0].strip().lower()} {_display(b)}")
+
+
+@app.command("graph")
+def graph(
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+    output_format: GraphFormat = typer.Option(GraphFormat.mermaid, "--format", "-f", help="mermaid or dot."),
+) -> None:
+    """The decision graph (supersedes, amends, ...) as Mermaid or Graphviz DOT."""
+    from advisor.adr.graph import dot, mermaid
+    from advisor.adr.records import read_folder
+    from advisor.cli.console import print_data
+
+    records = read_folder(_dir(adr_dir))
+    print_data((mermaid if output_format == GraphFormat.mermaid else dot)(records).rstrip("\n"))
+
+
+@app.command("site")
+def site(
+    out_dir: Path = typer.Option(..., "--out", "-o", file_okay=False, help="The folder to write the site into."),
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+    title: str = typer.Option("Architecture Decision Records", "--title", help="The site's title."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty folder this command did not write."),
+    serve: bool = typer.Option(False, "--serve", help="Then serve it on 127.0.0.1 until Ctrl-C (a local preview)."),
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port for --serve (default: a free one)."),
+) -> None:
+    """Write the log as a self-contained static HTML site: index with search, the decision graph, one page
+    per record (no server needed; --serve for a local preview)."""
+    from advisor.adr import site as S
+    from advisor.adr.records import read_folder
+    from advisor.cli.console import info, print_data
+
+    written = S.build(read_folder(_dir(adr_dir)), out_dir, title=title, force=force)
+    print_data(f"wrote {len(written) - 1} pages to {_display(out_dir)} (open {_display(out_dir / 'index.html')})")
+    if serve:
+        S.serve(out_dir, port, on_ready=lambda url: info(f"serving {url} (Ctrl-C stops)"))
+
+
 def offer_adr(result, kb, *, requirements_file: str | None = None) -> Path | None:
     """At the end of the interview: ask whether to write the decision as an ADR, and write it."""
     from rich.prompt import Confirm, Prompt
