@@ -11,7 +11,7 @@ import re
 
 from advisor.adr import mdscan
 
-_H2 = re.compile(r"^##\s+(?P<text>.*?)\s*#*\s*$")
+_H2 = re.compile(r"^##[ \t]+(?P<text>.*)$")
 #: the same section under the names different templates give it
 SYNONYMS = {
     "context": "context and problem statement", "context and problem statement": "context",
@@ -32,7 +32,7 @@ def sections(text: str) -> tuple[str, list[tuple[str, str, str]]]:
             in_fence = not in_fence
         m = None if in_fence else _H2.match(line)
         if m:
-            key = " ".join(mdscan.strip_comments(m.group("text")).lower().split())
+            key = " ".join(mdscan.strip_comments(m.group("text")).rstrip("# \t").lower().split())
             out.append((key, line, []))
         elif out:
             out[-1][2].append(line)

@@ -56,15 +56,43 @@ _LINK_LINE = re.compile(r"^\s{0,8}(?:[-*+]\s{1,4})?(?P<rel>[A-Za-z][A-Za-z-]{0,3
                         r"\s{0,4}:?\s{0,4}(?P<rest>(?:\[|ADR[- ]?\d).*)$", re.IGNORECASE)
 _ADR_REF = re.compile(r"\bADR[- ]?(\d{1,5})\b", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\s{0,4}(\d{1,5})\.\s")
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+_HEADING_START = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*)$")
 _META = re.compile(r"^(?P<prefix>\s{0,3}[-*+]\s{1,4})(?P<key>status|date|deciders|decision-makers|decision makers|"
-                   r"tags|technical story|consulted|informed)\s{0,4}:\s*(?P<value>.*?)\s*$", re.IGNORECASE)
-_DATE_LINE = re.compile(r"^date\s{0,4}:\s*(?P<value>\S.*?)\s*$", re.IGNORECASE)
+                   r"tags|technical story|consulted|informed)\s{0,4}:[ \t]*(?P<value>.*)$", re.IGNORECASE)
+_DATE_LINE = re.compile(r"^date\s{0,4}:[ \t]*(?P<value>\S.*)$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.+\-Z]*)?$")
 _STATUS_CUT = re.compile(r"[;,(\[|:.]| by | - | \u2014 | \u2013 ")
 #: front matter keys that make a record MADR 3/4 (``date`` alone is also a Hugo/Jekyll page key)
 _FM_ADR_KEYS = ("status", "decision-makers", "deciders", "consulted", "informed")
 _MADR_HEADINGS = ("context and problem statement", "considered options", "decision outcome")
+
+
+class _Heading:
+    """``# Title #`` without a backtracking pattern (a lazy ``.*?`` before ``\\s*#*\\s*$`` is quadratic on long
+    runs of blanks): the closing hashes and blanks are stripped in code."""
+
+    @staticmethod
+    def match(line: str):
+        m = _HEADING_START.match(line)
+        if not m:
+            return None
+        text = m.group("text").rstrip()
+        stripped = text.rstrip("#")
+        if stripped != text and (not stripped or stripped[-1] in " \t"):
+            text = stripped.rstrip()
+        return _HeadingMatch(m.group("hashes"), text)
+
+
+@dataclass(frozen=True)
+class _HeadingMatch:
+    hashes: str
+    text: str
+
+    def group(self, name: str) -> str:
+        return getattr(self, name)
+
+
+_HEADING = _Heading()
 
 
 @dataclass(frozen=True)
@@ -345,7 +373,7 @@ def parse(text: str, path: Path | str = "<adr>") -> Record:
                 list_keys.add(key)
                 rec.meta_prefix = meta.group("prefix")
                 rec.meta_lines.append(i + 1)
-                value = meta.group("value")
+                value = meta.group("value").strip()
                 if key == "status" and not fm_status:
                     rec.status_raw = value
                     rec.status_line = i + 1
@@ -364,7 +392,7 @@ def parse(text: str, path: Path | str = "<adr>") -> Record:
                 continue
             d = _DATE_LINE.match(line)
             if d and bullet_date is None:
-                bullet_date = _date_text(d.group("value"))
+                bullet_date = _date_text(d.group("value").strip())
                 continue
             ln = _LINK_LINE.match(line)
             if ln and (rec.title_line is not None or rec.front_matter_end) and ln.group("rel").lower() in LINK_RELATIONS:
