@@ -43,6 +43,7 @@ VALID_STATUSES = (*STATUSES, "draft", "on hold")
 SETTABLE_STATUSES = ("proposed", "accepted", "rejected", "deprecated")
 MAX_BYTES = 1024 * 1024
 MAX_FRONT_MATTER_LINES = 500
+MAX_FRONT_MATTER_BYTES = 64 * 1024       # ruamel's pure-Python parser is slow on huge scalars
 MAX_STATUS_CHARS = 60
 
 LINK_RELATIONS = {
@@ -433,6 +434,9 @@ def _load_front_matter(text: str, path: Path) -> dict:
     """The front matter through the product's one bounded YAML loader (size, aliases, nodes)."""
     from advisor import yamlio
 
+    if len(text) > MAX_FRONT_MATTER_BYTES:
+        raise InvalidInput(f"the YAML front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB",
+                           location=Location(str(path), 1))
     try:
         doc = yamlio.load_text(text, str(path))
         data = yamlio.to_plain(doc.data)
