@@ -96,7 +96,7 @@ def test_generated_adrs_are_clean(cli, tmp_path, monkeypatch):
     ({"0001-a.md": "# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n\n## Context\n\nc\n"},
      "ADR001", "Decision"),
     ({"0001-a.md": GOOD_MADR.format(title="A").replace("status: accepted", "status: approved")},
-     "ADR002", "unknown status 'approved'"),
+     "ADR002", "status 'approved' is not one of the usual words"),
     ({"0001-a.md": GOOD_MADR.format(title="A").replace("status: accepted", "status:")}, "ADR002", "empty"),
     ({"0001-a.md": "# A\n\nNo metadata at all.\n"}, "ADR002", "no status"),
     ({"0001-a.md": GOOD_MADR.format(title="A").replace("* B\n", "")}, "ADR003", "1 considered option"),
@@ -153,7 +153,7 @@ def test_format_text(cli, broken):
     lines = out.strip().splitlines()
     assert any(line.endswith("error ADR003 1 considered option; a decision needs at least two") for line in lines)
     assert any(":2:" in line and "ADR002" in line for line in lines)
-    assert lines[-1] == "mqadvise adr lint: 3 error(s), 1 warning(s), 0 note(s)"
+    assert lines[-1] == "mqadvise adr lint: 2 error(s), 2 warning(s), 0 note(s)"   # an unknown status warns
 
 
 def test_format_sarif(cli, broken):
@@ -211,7 +211,7 @@ def test_lint_default_folder(cli, tmp_path, monkeypatch):
     write(folder, "0001-a.md", GOOD_MADR.format(title="A").replace("status: accepted", "status: nope"))
     monkeypatch.chdir(tmp_path)
     code, out, _ = cli("adr", "lint")
-    assert code == 1 and "docs/adr/0001-a.md:2: error ADR002" in out
+    assert code == 1 and "docs/adr/0001-a.md:2: warning ADR002" in out
 
 
 # ----- advisor.findings (shared with mqadvise lint) ---------------------------------------------------------

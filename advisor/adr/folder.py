@@ -12,10 +12,13 @@ from advisor.errors import InvalidInput, Location
 CANDIDATES = ("docs/decisions", "docs/adr", "doc/adr")
 DEFAULT = "docs/decisions"
 
-#: ``0007-use-sqs.md``: a sequence number (1-5 digits), a dash, a slug. log4brains-style date prefixes
-#: (``20240101-x.md``) are ADRs too but carry no sequence number.
-FILE_RE = re.compile(r"^(?P<prefix>\d+)-(?P<slug>[^/\\]+)\.md$")
+#: ``0007-use-sqs.md``, ``adr-007-use-sqs.md`` (arachne), ``adr007-use-sqs.md`` (backstage): a sequence
+#: number (1-5 digits), a dash, a slug. log4brains-style date prefixes (``20240101-x.md``) are ADRs too but
+#: carry no sequence number.
+FILE_RE = re.compile(r"^(?P<lead>adr-?)?(?P<prefix>\d{1,14})-(?P<slug>[^/\\]{1,250})\.md$", re.IGNORECASE)
 MAX_SEQUENCE_DIGITS = 5
+DATE_DIGITS = 8
+LOG4BRAINS_CONFIG = ".log4brains.yml"
 
 
 def find_adr_dir(root: Path | str = ".", override: Path | str | None = None) -> Path:
@@ -29,6 +32,12 @@ def find_adr_dir(root: Path | str = ".", override: Path | str | None = None) -> 
     if override is not None:
         return Path(override)
     for base in (root.resolve(), *root.resolve().parents):
+        l4b = base / LOG4BRAINS_CONFIG
+        if l4b.is_file():
+            project = _log4brains_config(l4b)
+            folder = project.get("adrFolder") if isinstance(project, dict) else None
+            if isinstance(folder, str) and folder.strip():
+                return _relative(base / folder, root)
         marker = base / ".adr-dir"
         if marker.is_file():
             try:
@@ -60,6 +69,15 @@ def sequence_number(name: str) -> int | None:
     return int(m.group("prefix"))
 
 
+def is_adr_name(name: str) -> bool:
+    """A numbered record (any of the layouts of :data:`FILE_RE`) or a log4brains ``YYYYMMDD-slug.md``."""
+    m = FILE_RE.match(name)
+    if not m or name.startswith("."):
+        return False
+    digits = len(m.group("prefix"))
+    return digits <= MAX_SEQUENCE_DIGITS or (digits == DATE_DIGITS and not m.group("lead"))
+
+
 def adr_files(folder: Path) -> list[Path]:
     """The ADR files of a folder (``NNNN-slug.md``), sorted by number then name.
 
@@ -76,8 +94,70 @@ def adr_files(folder: Path) -> list[Path]:
     except OSError as exc:
         raise InvalidInput(f"cannot read the ADR folder: {exc.strerror or exc}",
                            location=Location(str(folder))) from None
-    files = [folder / n for n in names if FILE_RE.match(n) and not n.startswith(".")]
+    files = [folder / n for n in names if is_adr_name(n) and _is_file(folder / n)]
     return sorted(files, key=lambda p: (sequence_number(p.name) is None, sequence_number(p.name) or 0, p.name))
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:          # a name the OS refuses to stat (too long, odd bytes)
+        return False
+
+
+def stray_markdown(folder: Path) -> list[str]:
+    """Markdown files of the folder that are not records (``README.md``, ``index.md``, templates, others)."""
+    try:
+        names = sorted(p.name for p in Path(folder).iterdir())
+    except OSError:
+        return []
+    return [n for n in names if n.lower().endswith(".md") and not is_adr_name(n) and not n.startswith(".")]
+
+
+def _log4brains_config(path: Path) -> dict:
+    from advisor import yamlio
+
+    try:
+        doc = yamlio.load_text(yamlio.read_text(path, max_bytes=256 * 1024), str(path))
+    except InvalidInput:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as exc:
+        raise InvalidInput(f"cannot read the log4brains configuration: {exc}", location=Location(str(path))) from None
+    data = yamlio.to_plain(doc.data)
+    project = data.get("project") if isinstance(data, dict) else None
+    return project if isinstance(project, dict) else {}
+
+
+def log4brains_project(folder: Path) -> tuple[Path, dict] | None:
+    """The ``.log4brains.yml`` whose ``adrFolder`` is ``folder`` (searched upwards), with its project."""
+    folder = Path(folder)
+    try:
+        real = folder.resolve()
+    except OSError:
+        return None
+    for base in (real, *real.parents):
+        cfg = base / LOG4BRAINS_CONFIG
+        if cfg.is_file():
+            project = _log4brains_config(cfg)
+            named = project.get("adrFolder")
+            if isinstance(named, str) and (base / named).resolve() == real:
+                return base, project
+            return None
+    return None
+
+
+def log4brains_packages(folder: Path) -> list[tuple[str, Path]] | None:
+    """``(name, folder)`` of every package of the log4brains project whose main log is ``folder``; None when
+    ``folder`` is not a log4brains log."""
+    found = log4brains_project(folder)
+    if found is None:
+        return None
+    base, project = found
+    out = []
+    for pkg in project.get("packages") or []:
+        if isinstance(pkg, dict) and isinstance(pkg.get("name"), str) and isinstance(pkg.get("adrFolder"), str):
+            out.append((pkg["name"], base / pkg["adrFolder"]))
+    return out
 
 
 def next_number(folder: Path) -> int:

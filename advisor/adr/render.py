@@ -14,7 +14,9 @@ from typing import Any
 
 from advisor.errors import InvalidInput, NoServiceFits, NotFound
 
-TEMPLATES = ("madr-full", "madr-minimal", "nygard")
+TEMPLATES = ("madr-full", "madr-minimal", "nygard", "madr2", "log4brains")
+#: other names accepted for a bundled template (``madr`` is MADR 4, full)
+ALIASES = {"madr": "madr-full", "madr4": "madr-full", "adr-tools": "nygard", "madr3": "madr-full"}
 DEFAULT_TEMPLATE = "madr-full"
 MAX_ALTERNATIVES = 5
 
@@ -44,6 +46,22 @@ def md_line(value: Any) -> str:
     """Text safe on one Markdown line (a heading, a list item): line breaks become spaces."""
     text = "" if value is None else str(value)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def sentence(value: Any) -> str:
+    """One line that ends a sentence: a full stop is added unless the text already ends with one (or with
+    ``?``, ``!``, ``:``), so "Orders." never becomes "Orders.."."""
+    text = md_line(value)
+    if not text or text.endswith((".", "?", "!", ":", "…")) or text.endswith((".)", ".*", "._", '."')):
+        return text
+    return text + "."
+
+
+def default_title(pattern_name: str, name: str) -> str:
+    """``Use SNS to SQS fan-out for orders``; a design name that already says what it is for
+    (``Amazon MQ for ActiveMQ migration``) gets ``in <name>`` instead of a second ``for``."""
+    joiner = " in " if re.search(r"\bfor\b", pattern_name, re.IGNORECASE) else " for "
+    return f"Use {pattern_name}{joiner}{name}"
 
 
 def yaml_value(value: Any) -> str:
@@ -79,7 +97,7 @@ def environment(template_dir: Path | None = None):
     env = SandboxedEnvironment(loader=jinja2.ChoiceLoader(loaders), autoescape=False, trim_blocks=True,
                                lstrip_blocks=True, keep_trailing_newline=True,
                                undefined=jinja2.StrictUndefined)
-    env.filters.update(cell=md_cell, line=md_line, yaml=yaml_value)
+    env.filters.update(cell=md_cell, line=md_line, yaml=yaml_value, sentence=sentence)
     return env
 
 
@@ -87,6 +105,8 @@ def render(context: dict[str, Any], template: str = DEFAULT_TEMPLATE, template_d
     import jinja2
 
     env = environment(template_dir)
+    if template_dir is None or not (Path(template_dir) / f"{template}.md.j2").is_file():
+        template = ALIASES.get(template, template)
     try:
         tpl = env.get_template(f"{template}.md.j2")
     except jinja2.TemplateNotFound:
@@ -347,6 +367,7 @@ def build_context(result, kb, *, number: int, title: str | None = None, date: da
                   requirements_file: str | None = None, links: list[dict[str, str]] | None = None,
                   max_alternatives: int = MAX_ALTERNATIVES) -> dict[str, Any]:
     """The template context of an ADR for this Result (see docs/adr.md for the fields)."""
+    from advisor.adr import decision
     from advisor.catalog import design_graph, graph_mermaid
     from advisor.textsafe import md_block, md_inline
     from advisor.wording import services_line
@@ -365,7 +386,7 @@ def build_context(result, kb, *, number: int, title: str | None = None, date: da
     return {
         "number": number,
         "number4": f"{number:04d}",
-        "title": md_inline(title or f"Use {rec.pattern_name} for {req.name}"),   # free text: advisor.textsafe
+        "title": md_inline(title or default_title(rec.pattern_name, req.name)),   # free text: advisor.textsafe
         "status": status,
         "date": str(date),
         "decision_makers": list(decision_makers or []),
@@ -393,4 +414,7 @@ def build_context(result, kb, *, number: int, title: str | None = None, date: da
         "knowledge": {"as_of": str(result.knowledge_as_of), "digest": result.knowledge_digest},
         "mermaid": graph_mermaid(design_graph(kb, result)),
         "generator": "mqadvise adr new",
+        "bullet": "* ",
+        "decision_key": decision.compute(result),
+        "decision_comment": decision.comment(decision.compute(result)),
     }

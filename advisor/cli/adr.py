@@ -32,6 +32,12 @@ class LintFormat(str, Enum):
     junit = "junit"
 
 
+class UnknownStatus(str, Enum):
+    error = "error"
+    warning = "warning"
+    off = "off"
+
+
 class NewStatus(str, Enum):
     proposed = "proposed"
     accepted = "accepted"
@@ -74,10 +80,12 @@ def _display(path: Path) -> str:
 
 @app.command("new")
 def new(
-    answers: Path = typer.Option(..., "--answers", "-a", dir_okay=False, help="The requirements file of the decision."),
+    answers: Path = typer.Option(None, "--answers", "-a", dir_okay=False,
+                                 help="The requirements file of the decision (without it, --title writes a blank record)."),
     adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
-    template: str = typer.Option(Template.madr_full.value, "--template", "-t",
-                                 help="madr-full, madr-minimal or nygard (or a NAME.md.j2 in --template-dir)."),
+    template: str = typer.Option(None, "--template", "-t",
+                                 help="madr (madr-full), madr-minimal, madr2, log4brains or nygard, or a NAME.md.j2 in "
+                                      "--template-dir (default: the log's own style and template)."),
     template_dir: Path = typer.Option(None, "--template-dir", file_okay=False,
                                       help="Your own jinja2 templates (NAME.md.j2), used before the bundled ones."),
     title: str = typer.Option(None, "--title", help="The record's title (default: 'Use <pattern> for <name>')."),
@@ -86,12 +94,30 @@ def new(
     decision_makers: str = typer.Option(None, "--decision-makers", help="Comma-separated names."),
     consulted: str = typer.Option(None, "--consulted", help="Comma-separated names."),
     informed: str = typer.Option(None, "--informed", help="Comma-separated names."),
-    supersedes: int = typer.Option(None, "--supersedes", metavar="N", help="This decision replaces ADR N."),
+    supersedes: str = typer.Option(None, "--supersedes", metavar="N", help="This decision replaces ADR N (number or slug)."),
+    allow_duplicate: bool = typer.Option(False, "--allow-duplicate",
+                                         help="Write it even if a record in force holds the same decision."),
+    edit: bool = typer.Option(None, "--edit/--no-edit",
+                              help="Open the new record in $VISUAL/$EDITOR (default: for --title without --answers, "
+                                   "when a terminal and an editor are there)."),
 ) -> None:
-    """Write the recommendation for a requirements file as the next numbered ADR (never overwrites)."""
+    """Write the recommendation for a requirements file as the next ADR, in the log's own style (never
+    overwrites); or, with only --title, a blank record to write yourself."""
+    from advisor.cli.console import print_data
+
+    if answers is None:
+        from advisor.adr.log import new_blank
+        from advisor.errors import InvalidInput
+
+        if not title:
+            raise InvalidInput("pass --answers FILE (the decision from requirements) or --title TEXT (a blank record)")
+        path = new_blank(_dir(adr_dir), title, date=_date(date), status=status.value, template=template,
+                         supersedes=supersedes)
+        print_data(f"wrote {_display(path)}")
+        _maybe_edit(path, edit)
+        return
     from advisor import api
     from advisor.adr.log import new_adr
-    from advisor.cli.console import print_data
 
     req = api.load_requirements(str(answers))
     kb = api.knowledge()
@@ -99,8 +125,36 @@ def new(
     path = new_adr(result, kb, adr_dir=_dir(adr_dir), template=template, template_dir=template_dir,
                    date=_date(date), status=status.value, title=title,
                    decision_makers=_people(decision_makers), consulted=_people(consulted),
-                   informed=_people(informed), requirements_file=Path(answers).as_posix(), supersedes=supersedes)
+                   informed=_people(informed), requirements_file=Path(answers).as_posix(), supersedes=supersedes,
+                   allow_duplicate=allow_duplicate)
     print_data(f"wrote {_display(path)}")
+    if edit:
+        _maybe_edit(path, True)
+
+
+def _maybe_edit(path: Path, edit: bool | None) -> None:
+    """Open ``path`` in the user's editor ($VISUAL, then $EDITOR), as adr-tools does after ``adr new``."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if edit is None:
+        edit = bool(editor) and sys.stdin.isatty() and sys.stdout.isatty()
+    if not edit:
+        return
+    if not editor:
+        from advisor.errors import InvalidInput
+
+        raise InvalidInput("--edit needs $VISUAL or $EDITOR set", hint=f"the record is written: {_display(path)}")
+    try:
+        subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except OSError as exc:
+        from advisor.errors import InvalidInput
+
+        raise InvalidInput(f"cannot start the editor {editor!r}: {exc.strerror or exc}",
+                           hint=f"the record is written: {_display(path)}") from None
 
 
 @app.command("list")
@@ -131,7 +185,7 @@ def list_(
 
 @app.command("show")
 def show(
-    number: int = typer.Argument(..., help="The ADR number."),
+    number: str = typer.Argument(..., help="The ADR: its number, or its slug (log4brains: 20201016-x, core/...)."),
     adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
     output_format: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
@@ -148,8 +202,8 @@ def show(
 
 @app.command("supersede")
 def supersede(
-    old: int = typer.Argument(..., help="The ADR that is replaced."),
-    new: int = typer.Argument(..., help="The ADR that replaces it."),
+    old: str = typer.Argument(..., help="The ADR that is replaced (number or slug)."),
+    new: str = typer.Argument(..., help="The ADR that replaces it (number or slug)."),
     adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
 ) -> None:
     """Mark OLD as superseded by NEW and link both records to each other."""
@@ -162,7 +216,7 @@ def supersede(
 
 @app.command("status")
 def status(
-    number: int = typer.Argument(..., help="The ADR number."),
+    number: str = typer.Argument(..., help="The ADR: its number or its slug."),
     value: NewStatus = typer.Argument(..., help="accepted, rejected, deprecated or proposed."),
     adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
 ) -> None:
@@ -193,6 +247,10 @@ def lint(
     folder: Path = typer.Argument(None, help=DIR_HELP),
     output_format: LintFormat = typer.Option(LintFormat.text, "--format", "-f",
                                              help="text, json, sarif, github (annotations) or junit."),
+    status_word: list[str] = typer.Option(None, "--status-word", metavar="WORD",
+                                          help="A status your log uses besides the usual ones (repeatable)."),
+    unknown_status: UnknownStatus = typer.Option(UnknownStatus.warning, "--unknown-status",
+                                                 help="How to report other statuses: error, warning or off."),
 ) -> None:
     """Check the decision log: sections, status, options, placeholders, numbers, links, supersedes.
 
@@ -208,12 +266,85 @@ def lint(
     if not target.is_dir():
         raise InvalidInput("no ADR folder here", location=Location(target.as_posix()),
                            hint="pass the folder: mqadvise adr lint docs/decisions")
-    findings = check_folder(target, display_base=Path.cwd())
+    from advisor.adr.lint import StatusPolicy
+
+    policy = StatusPolicy(unknown_status.value, tuple(" ".join(w.lower().split()) for w in status_word or ()))
+    findings = check_folder(target, display_base=Path.cwd(), policy=policy)
     kwargs = {"version": __version__, "rules": RULES} if output_format == LintFormat.sarif else {}
     text = render(findings, output_format.value, tool="mqadvise adr lint", **kwargs)
     if text:
         print_data(text)
     raise typer.Exit(exit_code(findings))
+
+
+class GraphFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command("init")
+def init(
+    adr_dir: Path = typer.Argument(None, help="The folder to create (default: docs/decisions)."),
+    template: str = typer.Option(None, "--template", "-t", help="madr (default), madr2, log4brains or nygard."),
+    date: str = typer.Option(None, "--date", help="YYYY-MM-DD (default: today)."),
+) -> None:
+    """Start a decision log: the folder and its first record, "Record architecture decisions"."""
+    from advisor.adr.log import init as do
+    from advisor.cli.console import print_data
+
+    path = do(_dir(adr_dir), template=template, date=_date(date))
+    print_data(f"wrote {_display(path)}")
+
+
+@app.command("link")
+def link(
+    source: str = typer.Argument(..., help="The record that gets the link (number or slug)."),
+    relation: str = typer.Argument(..., help="'Amends:Amended by': the link text, and after ':' the text "
+                                             "written back in the target."),
+    target: str = typer.Argument(..., help="The record linked to (number or slug)."),
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+) -> None:
+    """Link two records with a relation of your own (adr-tools' -l "Amends:Amended by")."""
+    from advisor.adr.log import link as do
+    from advisor.cli.console import print_data
+
+    a, b = do(_dir(adr_dir), source, relation, target)
+    print_data(f"{_display(a)} {relation.partition(':')[0].strip().lower()} {_display(b)}")
+
+
+@app.command("graph")
+def graph(
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+    output_format: GraphFormat = typer.Option(GraphFormat.mermaid, "--format", "-f", help="mermaid or dot."),
+) -> None:
+    """The decision graph (supersedes, amends, ...) as Mermaid or Graphviz DOT."""
+    from advisor.adr.graph import dot, mermaid
+    from advisor.adr.records import read_folder
+    from advisor.cli.console import print_data
+
+    records = read_folder(_dir(adr_dir))
+    print_data((mermaid if output_format == GraphFormat.mermaid else dot)(records).rstrip("\n"))
+
+
+@app.command("site")
+def site(
+    out_dir: Path = typer.Option(..., "--out", "-o", file_okay=False, help="The folder to write the site into."),
+    adr_dir: Path = typer.Option(None, "--dir", help=DIR_HELP),
+    title: str = typer.Option("Architecture Decision Records", "--title", help="The site's title."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty folder this command did not write."),
+    serve: bool = typer.Option(False, "--serve", help="Then serve it on 127.0.0.1 until Ctrl-C (a local preview)."),
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port for --serve (default: a free one)."),
+) -> None:
+    """Write the log as a self-contained static HTML site: index with search, the decision graph, one page
+    per record (no server needed; --serve for a local preview)."""
+    from advisor.adr import site as S
+    from advisor.adr.records import read_folder
+    from advisor.cli.console import info, print_data
+
+    written = S.build(read_folder(_dir(adr_dir)), out_dir, title=title, force=force)
+    print_data(f"wrote {len(written) - 1} pages to {_display(out_dir)} (open {_display(out_dir / 'index.html')})")
+    if serve:
+        S.serve(out_dir, port, on_ready=lambda url: info(f"serving {url} (Ctrl-C stops)"))
 
 
 def offer_adr(result, kb, *, requirements_file: str | None = None) -> Path | None:
