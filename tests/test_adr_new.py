@@ -85,7 +85,7 @@ def test_markdown_renders(cli, tmp_path, at_root, template):
     if template == "madr-full":
         assert {"Decision Drivers", "Confirmation", "Pros and Cons of the Options", "More Information"} <= names
         ranking = tables(text)[-1]
-        assert ranking[0] == ["rank", "design", "score", "why it ranked lower"]
+        assert ranking[0] == ["rank", "design", "tiers", "why it ranked lower"]
         assert all(len(r) == 4 for r in ranking)
         assert ranking[1][3] == "chosen"
         assert "examples/order-fanout-filtering.yaml" in text
@@ -126,7 +126,7 @@ def test_content_from_the_decision(kb):
 
 def test_no_fit_exits_3(cli, tmp_path):
     req = tmp_path / "conflict.yaml"
-    req.write_text((ROOT / "tests/data/requirements/conflict-streaming-sync.yaml").read_text())
+    req.write_text((ROOT / "tests/data/requirements/conflict-sync-retention.yaml").read_text())
     code, _, err = cli("adr", "new", "--answers", req, "--dir", tmp_path / "adr")
     assert code == 3, err
     assert not (tmp_path / "adr").exists() or not list((tmp_path / "adr").iterdir())

@@ -289,6 +289,21 @@ def consequences(result, kb) -> dict[str, list[str]]:
     return {"good": good, "bad": bad, "neutral": neutral}
 
 
+def tier_summary(ev) -> str:
+    """The ranking tiers of a design as a person reads them: 'fitness 0 · preference 0 · simplicity 1.5'."""
+    from advisor.engine.ranking import TIERS, tier_key
+
+    return " · ".join(f"{t} {v:g}" for t, v in zip(TIERS, tier_key(ev), strict=True))
+
+
+def ranking_note(result) -> str:
+    """How the chosen design came first: ahead on a tier, or a tie and what settled it."""
+    from advisor.report import tie_lines
+
+    lines = tie_lines(result)
+    return " ".join(lines)
+
+
 def options(result, kb, *, max_alternatives: int = MAX_ALTERNATIVES) -> tuple[list[dict], int]:
     """Considered options: the recommendation, the ranked alternatives, the excluded services."""
     from advisor.wording import excluded_name, services_line, why_lower
@@ -300,7 +315,7 @@ def options(result, kb, *, max_alternatives: int = MAX_ALTERNATIVES) -> tuple[li
         name += f" plus {_design_title(kb, sup)}"
     out.append({
         "kind": "chosen", "title": name, "services": services_line(kb, rec), "summary": rec.summary,
-        "score": f"{rec.score:g}", "rank": 1,
+        "score": tier_summary(rec), "rank": 1,
         "pros": [_reason(r)["cited"] for ev in [rec, *result.supplements] for r in ev.satisfied],
         "cons": [_reason(r)["cited"] for ev in [rec, *result.supplements] for r in ev.watch],
         "why": "",
@@ -310,10 +325,11 @@ def options(result, kb, *, max_alternatives: int = MAX_ALTERNATIVES) -> tuple[li
         lost = why_lower(rec, c)
         out.append({
             "kind": "alternative", "title": _design_title(kb, c), "services": services_line(kb, c),
-            "summary": c.summary, "score": f"{c.score:g}", "rank": rank,
-            "pros": ["it satisfies every hard requirement"] + [f"{t} ({d:+g})" for d, t in c.adjustments if d > 0],
-            "cons": [f"{t} ({d:+g})" for d, t in c.adjustments if d < 0]
-                    + [f"it ranked lower: scored {c.score:g} against {rec.score:g}"],
+            "summary": c.summary, "score": tier_summary(c), "rank": rank,
+            "pros": ["it satisfies every hard requirement"]
+                    + [t for items in c.tiers.values() for w, t in items if w < 0],
+            "cons": [f"{tier}: {t}" for tier, items in c.tiers.items() for w, t in items if w > 0]
+                    + [f"it ranked lower on {lost}"],
             "why": lost,
         })
     for ex in result.excluded:
@@ -404,6 +420,7 @@ def build_context(result, kb, *, number: int, title: str | None = None, date: da
         "supplements": [{"id": s.pattern_id, "name": s.pattern_name, "summary": s.summary,
                          "services": services_line(kb, s)} for s in result.supplements],
         "because": because,
+        "ranking_note": ranking_note(result),
         "options": opts,
         "alternatives": alts,
         "excluded": [o for o in opts if o["kind"] == "excluded"],
