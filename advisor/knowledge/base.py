@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from advisor.knowledge.schema import Endpoint, Fact, Pattern, Question, Relation, Service, StudyItem
+from advisor.knowledge.schema import Endpoint, Fact, Pattern, Pricing, Question, Relation, Service, StudyItem
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class KnowledgeBase(BaseModel):
     patterns: list[Pattern]
     questions: list[Question]
     study: list[StudyItem] = Field(default_factory=list)  # the authored study bank (knowledge/study/)
+    pricing: Pricing = Field(default_factory=Pricing)     # knowledge/pricing.yaml, read by advisor/cost/
     digest: str = ""
     files: dict[str, str] = Field(default_factory=dict)  # logical name -> relative path, for messages
 
