@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -421,11 +420,8 @@ class Pricing(_Strict):
     figures: dict[str, Fact] = Field(default_factory=dict)   # capacity per unit, the month's hours
 
     def price(self, price_id: str) -> Price | None:
-        return self._by_id.get(price_id)
+        # a plain scan: a cached index would survive model_copy(update={"prices": ...}) and go stale
+        return next((p for p in self.prices if p.id == price_id), None)
 
     def figure(self, name: str) -> Fact | None:
         return self.figures.get(name)
-
-    @cached_property
-    def _by_id(self) -> dict[str, Price]:
-        return {p.id: p for p in self.prices}
