@@ -14,7 +14,10 @@ from advisor.wording import why_lower as _why_lower
 
 
 def as_json(result: Result) -> dict[str, Any]:
-    return result.as_json()
+    from advisor.api import knowledge
+    from advisor.cost.render import advise_summary
+
+    return {**result.as_json(), "cost": advise_summary(result, knowledge())}
 
 
 def as_json_text(result: Result) -> str:
@@ -68,6 +71,9 @@ def as_markdown(result: Result, kb) -> str:
         lines += ["", "## Excluded", ""]
         for ex in result.excluded:
             lines.append(f"- **{_excluded_name(kb, ex)}**: " + "; ".join(f"{r.text}{_cite(r)}" for r in ex.reasons))
+    from advisor.cost.render import advise_markdown
+
+    lines += advise_markdown(result, kb)
     lines += ["", f"_Knowledge as of {result.knowledge_as_of}. Pick by requirements, not by the number of ✓ marks._",
               ""]
     return "\n".join(lines)
@@ -154,6 +160,10 @@ def print_text(result: Result, kb, console, *, explain: bool = False) -> None:
             t.add_row(escape(_excluded_name(kb, ex)), escape("\n".join(
                 f"{r.text} ({r.fact})" if r.fact else r.text for r in ex.reasons)))
         console.print(t)
+    if rec is not None:
+        from advisor.cost.render import advise_text
+
+        advise_text(result, kb, console)
     if explain:
         console.print("\n[bold]Decision trace[/]")
         for line in result.trace:
