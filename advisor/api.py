@@ -23,7 +23,7 @@ def check_knowledge(root: Path | None = None) -> tuple[list[Any], dict[str, Any]
         facts = sum(len(s.facts) + sum(len(v.facts) for v in s.variants.values()) for s in kb.services.values())
         summary.update(services=len(kb.services), options=len(kb.options), facts=facts,
                        relations=len(kb.relations), patterns=len(kb.patterns), questions=len(kb.questions),
-                       as_of=str(kb.as_of))
+                       as_of=str(kb.as_of), prices=len(kb.pricing.prices), free_tiers=len(kb.pricing.free_tiers))
         from advisor.knowledge.extra_checks import extra_findings
 
         findings = findings + extra_findings(kb, sources)

@@ -14,7 +14,10 @@ from advisor.wording import why_lower as _why_lower
 
 
 def as_json(result: Result) -> dict[str, Any]:
-    return result.as_json()
+    from advisor.api import knowledge
+    from advisor.cost.render import advise_summary
+
+    return {**result.as_json(), "cost": advise_summary(result, knowledge())}
 
 
 def as_json_text(result: Result) -> str:
@@ -74,6 +77,9 @@ def as_markdown(result: Result, kb) -> str:
         lines += ["", "## Excluded", ""]
         for ex in result.excluded:
             lines.append(f"- **{_excluded_name(kb, ex)}**: " + "; ".join(f"{r.text}{_cite(r)}" for r in ex.reasons))
+    from advisor.cost.render import advise_markdown
+
+    lines += advise_markdown(result, kb)
     lines += ["", f"_Knowledge as of {result.knowledge_as_of}. Pick by requirements, not by the number of ✓ marks._",
               ""]
     return "\n".join(lines)
@@ -203,6 +209,10 @@ def print_text(result: Result, kb, console, *, explain: bool = False) -> None:
         if out_of_scope and not explain:
             names = list(dict.fromkeys(kb.services[ex.id].short_name for ex in out_of_scope))
             console.print(f" [dim]not asked about: {escape(', '.join(names))}[/]")
+    if rec is not None:
+        from advisor.cost.render import advise_text
+
+        advise_text(result, kb, console)
     if rec is not None and sources:
         console.print("[bold]Sources[/]")
         for i, url in enumerate(sources, 1):

@@ -57,6 +57,8 @@ class Constraints(_Section):
     ordering: Ordering | None = None
     deduplication: bool | None = None
     peak_per_second: float | None = Field(default=None, ge=0)
+    # Optional key added by mqadvise: the mean rate over a month, for cost estimates (defaults to the peak).
+    average_per_second: float | None = Field(default=None, ge=0)
     message_kib: float | None = Field(default=None, gt=0)
     retention_days: float | None = Field(default=None, ge=0)
     replay: bool | None = None
@@ -103,6 +105,8 @@ class Storage(_Section):
     access: list[Access] | None = None
     primary: Primary | None = None
     low_latency_local: bool | None = None
+    # Optional key added by mqadvise: how much data the gateway keeps in AWS, for cost estimates.
+    data_gib: float | None = Field(default=None, ge=0)
 
     _lists = field_validator("access", mode="before")(classmethod(lambda cls, v: _one_or_many(v)))
 
@@ -114,6 +118,8 @@ class Backup(_Section):
     cross_account: bool | None = None
     immutable: bool | None = None
     resources: list[Resource] | None = None
+    # Optional key added by mqadvise: how much data is backed up, for cost estimates.
+    data_gib: float | None = Field(default=None, ge=0)
 
     _lists = field_validator("resources", mode="before")(classmethod(lambda cls, v: _one_or_many(v)))
 

@@ -340,6 +340,10 @@ def options(result, kb, *, max_alternatives: int = MAX_ALTERNATIVES) -> tuple[li
             "cons": [f"it was excluded: {_reason(r)['cited']}" for r in ex.reasons],
             "why": "; ".join(r.text for r in ex.reasons),
         })
+    from advisor.cost.render import design_cost
+
+    for o, ev in zip(out, [rec, *alts[:max_alternatives]], strict=False):
+        o["cost"] = design_cost(result, kb, ev.design.key)   # the estimate's one-line summary, or None
     return out, max(0, len(alts) - max_alternatives)
 
 

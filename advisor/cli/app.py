@@ -10,6 +10,7 @@ from advisor import __version__
 from advisor.cli import adr as adr_cmd
 from advisor.cli import advise as advise_cmd
 from advisor.cli import catalog as catalog_cmd
+from advisor.cli import cost as cost_cmd
 from advisor.cli import knowledge as knowledge_cmd
 from advisor.cli import lint as lint_cmd
 from advisor.cli import rules as rules_cmd
@@ -53,6 +54,7 @@ def root(
 
 advise_cmd.register(app)
 catalog_cmd.register(app)
+cost_cmd.register(app)
 schema_cmd.register(app)
 lint_cmd.register(app)
 rules_cmd.register(app)

@@ -30,7 +30,8 @@ def check(
         if not findings:
             print_data(f"knowledge ok: {summary['services']} services, {summary['options']} options, "
                        f"{summary['facts']} facts with sources, {summary['relations']} relations, "
-                       f"{summary['patterns']} patterns, {summary['questions']} questions; as of {summary['as_of']}")
+                       f"{summary['patterns']} patterns, {summary['questions']} questions, {summary['prices']} prices; "
+                       f"as of {summary['as_of']}")
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(1)
 

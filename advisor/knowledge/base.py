@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from advisor.knowledge.schema import (Endpoint, Fact, Pattern, Question, Relation, Service, StudyItem, TieBreak,
-                                      Workaround)
+from advisor.knowledge.schema import (Endpoint, Fact, Pattern, Pricing, Question, Relation, Service, StudyItem,
+                                      TieBreak, Workaround)
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class KnowledgeBase(BaseModel):
     tie_breaks: list[TieBreak] = Field(default_factory=list)
     workarounds: list[Workaround] = Field(default_factory=list)
     study: list[StudyItem] = Field(default_factory=list)  # the authored study bank (knowledge/study/)
+    pricing: Pricing = Field(default_factory=Pricing)     # knowledge/pricing.yaml, read by advisor/cost/
     digest: str = ""
     files: dict[str, str] = Field(default_factory=dict)  # logical name -> relative path, for messages
 

@@ -178,6 +178,7 @@ def compile_and_check(sources: list[SourceFile]):
             findings.append(Finding(Location("relations.yaml"), f"no migrates-from relation for {system!r}"))
 
     study, study_at = _study_items(docs, findings, {q.id for q in questions if q is not None})
+    pricing = _pricing(docs, findings)
 
     kb = None
     if not [f for f in findings if f.severity == "error"]:
@@ -190,6 +191,7 @@ def compile_and_check(sources: list[SourceFile]):
             tie_breaks=[t for t in tie_breaks if t is not None],
             workarounds=[w for w in workarounds if w is not None],
             study=study,
+            pricing=pricing,
         )
         # Study items cite facts that exist.
         for item in study:
@@ -235,6 +237,51 @@ def compile_and_check(sources: list[SourceFile]):
                 findings.append(Finding(q_doc.locate(("questions", i, "key")),
                                         f"question {q.id}: {q.key!r} is not a requirements key"))
     return findings, kb
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word
+
+
+def _pricing(docs: dict[str, Document], findings: list[Finding]):
+    """Validate knowledge/pricing.yaml: units, sources, as_of, Region groups, ids, free tiers that offset a price."""
+    from advisor.knowledge.schema import Pricing
+
+    doc = docs.get("pricing.yaml")
+    if doc is None:
+        findings.append(Finding(Location("pricing.yaml"), "file is missing"))
+        return Pricing()
+    if not isinstance(doc.data, dict):
+        findings.append(Finding(Location("pricing.yaml", 1), "expected a mapping with 'prices:'"))
+        return Pricing()
+    try:
+        pricing = Pricing.model_validate(to_plain(doc.data))
+    except ValidationError as exc:
+        findings.extend(_pydantic_findings(doc, exc))
+        return Pricing()
+    seen: dict[str, int] = {}
+    for i, price in enumerate(pricing.prices):
+        if price.id in seen:
+            findings.append(Finding(doc.locate(("prices", i, "id")), f"duplicate price id {price.id!r}"))
+        seen.setdefault(price.id, i)
+        if price.currency != pricing.currency:
+            findings.append(Finding(doc.locate(("prices", i, "unit")),
+                                    f"price {price.id} is in {price.currency}, the file in {pricing.currency}"))
+    tiers: set[str] = set()
+    for i, tier in enumerate(pricing.free_tiers):
+        if tier.id in tiers or tier.id in seen:
+            findings.append(Finding(doc.locate(("free_tiers", i, "id")), f"duplicate id {tier.id!r}"))
+        tiers.add(tier.id)
+        for target in tier.applies_to:
+            price = pricing.price(target)
+            if price is None:
+                findings.append(Finding(doc.locate(("free_tiers", i, "applies_to")),
+                                        f"free tier {tier.id}: no price {target!r}"))
+            elif _singular(price.measure) != _singular(tier.measure):
+                findings.append(Finding(doc.locate(("free_tiers", i, "unit")),
+                                        f"free tier {tier.id} counts {tier.measure}, price {target} counts "
+                                        f"{price.measure}"))
+    return pricing
 
 
 def _norm(text: str) -> str:

@@ -15,9 +15,11 @@ from typing import Any
 
 from advisor.errors import KnowledgeError, Location
 
-SCHEMA_VERSION = "3"  # bump whenever what the cache holds changes meaning
+SCHEMA_VERSION = "4"  # bump whenever what the cache holds changes meaning
 SINGLE_FILES = ("relations.yaml", "endpoints.yaml", "patterns.yaml", "questions.yaml", "tie-breaks.yaml",
-                "workarounds.yaml")
+                "workarounds.yaml", "pricing.yaml")
+# Files no decision rests on: they do not change kb.digest, which ADRs cite.
+NOT_DECISIONS = ("study/", "pricing.yaml")
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def load_knowledge(root: Any | None = None, *, study: bool = False):
         lines = "\n".join(str(f) for f in errors[:20])
         raise KnowledgeError(f"the knowledge base is invalid ({len(errors)} problems):\n{lines}")
     # kb.digest fingerprints what decisions rest on (ADRs cite it), so the study bank does not change it.
-    decision_digest = digest_of([s for s in sources if not s.rel.startswith("study/")])
+    decision_digest = digest_of([s for s in sources if not s.rel.startswith(NOT_DECISIONS)])
     full = kb.model_copy(update={"digest": decision_digest})
     lean = full.model_copy(update={"study": []})
     if cache_file is not None:

@@ -316,3 +316,144 @@ class StudyItem(_Strict):
     @property
     def correct_letters(self) -> list[str]:
         return [chr(65 + i) for i, o in enumerate(self.options) if o.correct]
+
+
+# ----- pricing (knowledge/pricing.yaml) ---------------------------------------------------------
+
+# Every price is given for these Region groups; `other` stands for the Regions not listed.
+REGION_GROUPS = ("us-east-1", "eu-west-1", "ap-northeast-1", "other")
+# Services priced beside the twelve the designs are made of: consumers (Lambda) and object writes (S3).
+PRICED_EXTRAS = ("lambda", "s3")
+# How a price unit names its quantity: "USD per million requests" is one price per 1,000,000 requests.
+PRICE_SCALES = {"": 1, "1,000": 1_000, "100,000": 100_000, "million": 1_000_000}
+
+
+def parse_price_unit(unit: str, currency: str) -> tuple[int, str]:
+    """``"USD per million requests"`` -> (1000000, "requests"); ValueError when it is not of that form."""
+    head = f"{currency} per "
+    if not unit.startswith(head):
+        raise ValueError(f"a price unit reads '{currency} per [million|1,000|100,000] <measure>', got {unit!r}")
+    rest = unit[len(head):].strip()
+    scale, _, measure = rest.partition(" ")
+    if scale in PRICE_SCALES and scale and measure:
+        return PRICE_SCALES[scale], measure.strip()
+    if not rest:
+        raise ValueError(f"price unit {unit!r} names no measure")
+    return 1, rest
+
+
+class BilledIn(_Strict):
+    """The payload step a service bills in: 64 KiB for an SQS request, 5 KB for an IoT Core message."""
+
+    value: float = Field(gt=0)
+    unit: str
+
+    @field_validator("unit")
+    @classmethod
+    def _size_unit(cls, v: str) -> str:
+        if v not in V.SIZE_UNITS:
+            raise ValueError(f"billed_in unit must be one of {', '.join(V.SIZE_UNITS)}")
+        return v
+
+
+def _region_table(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float, dict)):
+        raise ValueError("a price is a number or a per-Region-group table")
+    if isinstance(value, dict):
+        missing = [g for g in REGION_GROUPS if g not in value]
+        if missing:
+            raise ValueError(f"a price table needs the Region groups {', '.join(REGION_GROUPS)}; "
+                             f"missing {', '.join(missing)}")
+        for region, number in value.items():
+            if isinstance(number, bool) or not isinstance(number, (int, float)) or number < 0:
+                raise ValueError(f"price for {region!r} must be a number of at least 0")
+    elif value < 0:
+        raise ValueError("a price cannot be negative")
+    return value
+
+
+class Price(_Strict):
+    """The unit price of one billed dimension, per Region group."""
+
+    id: str
+    service: str
+    variants: list[str] | None = None     # None: every variant of the service
+    dimension: str
+    value: Any
+    unit: str
+    currency: str = "USD"
+    billed_in: BilledIn | None = None
+    monthly_cap: float | None = Field(default=None, gt=0)   # in currency, per resource and month
+    source: Url
+    as_of: datetime.date
+    status: Literal["confirmed", "unconfirmed"] = "confirmed"
+    note: str | None = None
+
+    _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+    _check_value = field_validator("value")(classmethod(lambda cls, v: _region_table(v)))
+
+    @model_validator(mode="after")
+    def _known_service_and_unit(self) -> Price:
+        if self.service not in V.SERVICE_IDS + PRICED_EXTRAS:
+            raise ValueError(f"unknown service {self.service!r}; expected one of "
+                             f"{', '.join(V.SERVICE_IDS + PRICED_EXTRAS)}")
+        for variant in self.variants or []:
+            if variant not in V.VARIANTS.get(self.service, ()):
+                raise ValueError(f"{self.service} has no variant {variant!r}")
+        parse_price_unit(self.unit, self.currency)
+        return self
+
+    @property
+    def per(self) -> int:
+        return parse_price_unit(self.unit, self.currency)[0]
+
+    @property
+    def measure(self) -> str:
+        return parse_price_unit(self.unit, self.currency)[1]
+
+    def rate(self, region: str | None) -> float:
+        """The price in ``region`` (us-east-1 when none is given; Regions not listed take `other`)."""
+        if isinstance(self.value, dict):
+            return float(self.value.get(region or "us-east-1", self.value["other"]))
+        return float(self.value)
+
+
+class FreeTier(_Strict):
+    """A monthly allowance that offsets one or more prices, kept apart from the prices themselves."""
+
+    id: str
+    applies_to: list[str] = Field(min_length=1)
+    value: float = Field(ge=0)
+    unit: str                      # "<measure> per month"
+    term: Literal["always", "12-months"]
+    source: Url
+    as_of: datetime.date
+    status: Literal["confirmed", "unconfirmed"] = "confirmed"
+    note: str | None = None
+
+    _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+
+    @field_validator("unit")
+    @classmethod
+    def _monthly(cls, v: str) -> str:
+        if not v.endswith(" per month") or not v.removesuffix(" per month").strip():
+            raise ValueError(f"a free tier unit reads '<measure> per month', got {v!r}")
+        return v
+
+    @property
+    def measure(self) -> str:
+        return self.unit.removesuffix(" per month").strip()
+
+
+class Pricing(_Strict):
+    currency: str = "USD"
+    prices: list[Price] = Field(default_factory=list)
+    free_tiers: list[FreeTier] = Field(default_factory=list)
+    figures: dict[str, Fact] = Field(default_factory=dict)   # capacity per unit, the month's hours
+
+    def price(self, price_id: str) -> Price | None:
+        # a plain scan: a cached index would survive model_copy(update={"prices": ...}) and go stale
+        return next((p for p in self.prices if p.id == price_id), None)
+
+    def figure(self, name: str) -> Fact | None:
+        return self.figures.get(name)

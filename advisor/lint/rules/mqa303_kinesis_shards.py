@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from advisor.cost.capacity import shards_needed
 from advisor.lint.rules.base import Context, Hit, LintRule, channels_of, fmt
 
 
@@ -46,7 +47,7 @@ class KinesisShardCapacity(LintRule):
                 continue
             capacity = float(shards) * per
             if float(peak) > capacity:
-                need = int(-(-float(peak) // per))
+                need = shards_needed(float(peak), per)
                 yield Hit(ch, f"{fmt(float(shards))} shard(s) of {ch.id} take {fmt(capacity)} records/second; the "
                               f"peak is {fmt(float(peak))}", "shards", facts=[ref],
                           hint=f"use at least {need} shards, or on-demand mode")

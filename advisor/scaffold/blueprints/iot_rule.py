@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.cost.capacity import shards_needed
 from advisor.knowledge.base import Option
 from advisor.scaffold.plan import Figure, Plan
 from advisor.scaffold.shared import BROKER_LAYERS, SQS_STD, TemplateSet, architecture, broker_context
@@ -39,7 +40,7 @@ def blueprint(ctx: dict[str, Any], plan: Plan) -> None:
         if not rule["on_demand"]:
             per_shard = plan.fact(kopt, "throughput.per_shard")
             peak = ctx["peak_per_second"] or 0
-            shards = max(1, -(-int(peak) // int(float(per_shard.value))))
+            shards = shards_needed(peak, float(per_shard.value))
             rule["shards"] = plan.record("stream.shards", Figure(shards, per_shard.fact, per_shard.source,
                                                                  f"peak {peak}/s over {per_shard.value}/s per shard"))
     if target == "firehose":

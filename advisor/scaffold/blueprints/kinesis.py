@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from advisor.cost.capacity import shards_needed
 from advisor.knowledge.base import Option
 from advisor.scaffold.plan import Figure, Plan
 from advisor.scaffold.shared import SQS_STD, TemplateSet, architecture, lambda_component
@@ -15,7 +15,7 @@ def blueprint(ctx: dict[str, Any], plan: Plan) -> None:
     on_demand = opt.variant != "provisioned"
     per_shard = plan.fact(opt, "throughput.per_shard")
     peak = ctx["peak_per_second"] or 0
-    shards = max(1, math.ceil(peak / float(per_shard.value))) if not on_demand else None
+    shards = shards_needed(peak, float(per_shard.value)) if not on_demand else None
     if shards:
         plan.record("stream.shards", Figure(shards, per_shard.fact, per_shard.source,
                                             f"peak {peak}/s over {per_shard.value} records/s per shard"))

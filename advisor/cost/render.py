@@ -1,0 +1,190 @@
+"""Estimates and sweeps as text (rich), markdown and JSON, plus the one-line summary `advise` and ADRs show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.cost.estimate import Estimate
+
+
+def money(value: float | None, currency: str = "USD") -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.2f} {currency}"
+
+
+def summary(est: Estimate) -> str:
+    """`1,234.56 USD/month` or `1,234.56 USD/month + 2 gaps` — the cost column of advise and ADRs."""
+    text = f"{est.total:,.2f} {est.currency}/month"
+    if est.gaps:
+        text += f" + {len(est.gaps)} unpriced line{'s' if len(est.gaps) > 1 else ''}"
+    return text
+
+
+def _price(value: float, unit: str | None) -> str:
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}" if unit else text
+
+
+def _quantity(value: float | None, unit: str) -> str:
+    if value is None:
+        return "?"
+    number = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.4g}"
+    return f"{number} {unit}".strip()
+
+
+def as_json(estimates: list[Estimate], meta: dict[str, Any]) -> dict[str, Any]:
+    return {**meta, "designs": [e.as_json() for e in estimates]}
+
+
+def as_markdown(estimates: list[Estimate], meta: dict[str, Any]) -> str:
+    lines = [f"# Monthly cost estimate: {meta.get('name', '')}", "",
+             f"Region {meta['region']}, prices as of {meta['as_of']}, in {meta['currency']}.", ""]
+    lines += ["| Design | Monthly | Gaps |", "|---|---:|---:|"]
+    for e in estimates:
+        lines.append(f"| {e.key} | {money(e.total, e.currency)} | {len(e.gaps)} |")
+    for e in estimates:
+        lines += ["", f"## {e.key}", "", "| Service | Dimension | Quantity | Unit price | Subtotal | Source |",
+                  "|---|---|---:|---:|---:|---|"]
+        for i in e.items:
+            price = _price(i.unit_price, i.price_unit) if i.unit_price is not None else "—"
+            sub = money(i.subtotal, e.currency) if i.subtotal is not None else f"gap: {i.gap}"
+            lines.append(f"| {i.service} | {i.dimension} | {_quantity(i.quantity, i.quantity_unit)} | {price} | "
+                         f"{sub} | {i.source or ''} |")
+        for n in e.needs:
+            lines.append(f"\n- needs {n.count} {n.what} ({n.service}): {n.basis}")
+        for a in e.assumptions + e.warnings:
+            lines.append(f"- {a}")
+    return "\n".join(lines) + "\n"
+
+
+def print_text(estimates: list[Estimate], meta: dict[str, Any], console: Any, *, details: int = 1) -> None:
+    """A summary table of every design, then the line items of the first ``details`` designs."""
+    from rich.table import Table
+
+    console.print(f"[bold]Monthly cost estimate[/bold] — {meta['region']}, prices as of {meta['as_of']}, "
+                  f"{meta['currency']}")
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("Design")
+    table.add_column("Monthly", justify="right")
+    table.add_column("Needs")
+    table.add_column("Gaps", justify="right")
+    for e in estimates:
+        needs = ", ".join(f"{n.count} {n.what}" for n in e.needs)
+        table.add_row(e.key, money(e.total, e.currency), needs, str(len(e.gaps)) if e.gaps else "")
+    console.print(table)
+    for e in estimates[:details]:
+        items = Table(title=f"{e.key}", show_header=True, header_style="bold", title_justify="left")
+        for col, justify in (("Service", "left"), ("Dimension", "left"), ("Quantity", "right"),
+                             ("Unit price", "right"), ("Subtotal", "right")):
+            items.add_column(col, justify=justify)
+        for i in e.items:
+            price = _price(i.unit_price, i.price_unit) if i.unit_price is not None else "—"
+            sub = money(i.subtotal, e.currency) if i.subtotal is not None else f"[yellow]gap: {i.gap}[/yellow]"
+            items.add_row(i.service, i.dimension, _quantity(i.quantity, i.quantity_unit), price, sub)
+        console.print(items)
+        sources = sorted({i.source for i in e.items if i.source})
+        for s in sources:
+            console.print(f"  source: {s}", highlight=False)
+    notes = estimates[0].assumptions + estimates[0].warnings if estimates else []
+    for note in notes:
+        console.print(f"  assumption: {note}", highlight=False)
+
+
+def print_sweep(sw: Any, console: Any) -> None:
+    """The sweep as a table of monthly cost per factor and a small bar plot of the cheapest designs."""
+    from rich.table import Table
+
+    console.print(f"[bold]Cost and headroom from 1/10x to 100x[/bold] of {sw.peak:g}/s — {sw.region}, "
+                  f"{sw.currency}/month")
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("Design")
+    points = sw.curves[0].points if sw.curves else []
+    for p in points:
+        table.add_column(f"{p.factor:g}x", justify="right")
+    for c in sw.curves:
+        cells = []
+        for p in c.points:
+            if p.cost is None:
+                cells.append("[red]no fit[/red]")
+            else:
+                cells.append(f"{p.cost:,.0f}" + ("" if p.complete else "+"))
+        table.add_row(c.key, *cells)
+    console.print(table)
+    console.print("  + : some lines unpriced (gaps); no fit : the engine no longer lists the design")
+    _bars(sw, console)
+    for c in sw.curves:
+        if c.stops_at is not None:
+            console.print(f"  {c.key} stops fitting at {c.stops_at.peak:,.0f}/s ({c.stops_at.factor:g}x): "
+                          f"{c.limit}", highlight=False)
+    for text in sw.crossings:
+        console.print(f"  {text}", highlight=False)
+
+
+def _bars(sw: Any, console: Any, width: int = 40) -> None:
+    """A log-scaled bar per design at each factor: a terminal chart of how cost grows."""
+    import math
+
+    costs = [p.cost for c in sw.curves for p in c.points if p.cost and p.cost > 0]
+    if not costs:
+        return
+    lo, hi = math.log10(min(costs)), math.log10(max(costs))
+    span = max(hi - lo, 1e-9)
+    for c in sw.curves[:5]:
+        console.print(f"  [bold]{c.key}[/bold]")
+        for p in c.points:
+            if p.cost is None:
+                bar = "[red]×[/red]"
+            else:
+                n = 1 + int((math.log10(max(p.cost, min(costs))) - lo) / span * (width - 1))
+                bar = "█" * n
+            console.print(f"    {p.factor:>5g}x {bar} {'' if p.cost is None else f'{p.cost:,.0f}'}")
+
+
+# ----- the cost column of `advise` (advisor/report.py) and of ADRs ---------------------------------
+
+def advise_summary(result: Any, kb: Any) -> dict[str, Any]:
+    """The monthly estimate of every candidate of an engine Result, for the `cost` key of advise's JSON."""
+    from advisor.cost.estimate import estimates
+
+    ests = estimates(result, kb)
+    return {"currency": kb.pricing.currency, "region": ests[0].region if ests else None,
+            "designs": [{"design": e.key, "pattern": e.pattern, "monthly": round(e.total, 2),
+                         "complete": e.complete, "gaps": len(e.gaps)} for e in ests],
+            "details": "mqadvise cost --answers FILE"}
+
+
+def advise_markdown(result: Any, kb: Any) -> list[str]:
+    data = advise_summary(result, kb)
+    if not data["designs"]:
+        return []
+    lines = ["", f"## Monthly cost ({data['region']}, {data['currency']})", "", "| design | monthly | unpriced lines |",
+             "|---|---:|---:|"]
+    lines += [f"| {d['design']} | {d['monthly']:,.2f} | {d['gaps'] or ''} |" for d in data["designs"]]
+    return lines + ["", "_Line items and sources: `mqadvise cost --answers FILE`._"]
+
+
+def advise_text(result: Any, kb: Any, console: Any) -> None:
+    from rich.table import Table
+
+    data = advise_summary(result, kb)
+    if not data["designs"]:
+        return
+    table = Table(title=f"Monthly cost ({data['region']}, {data['currency']}; line items: mqadvise cost)",
+                  title_justify="left")
+    table.add_column("design")
+    table.add_column("monthly", justify="right")
+    table.add_column("unpriced lines", justify="right")
+    for d in data["designs"]:
+        table.add_row(d["design"], f"{d['monthly']:,.2f}", str(d["gaps"] or ""))
+    console.print(table)
+
+
+def design_cost(result: Any, kb: Any, design_key: str) -> str | None:
+    """The cost summary of one design of a Result (the ADR's considered options), or None."""
+    from advisor.cost.estimate import estimates
+
+    for est in estimates(result, kb):
+        if est.key == design_key:
+            return summary(est)
+    return None

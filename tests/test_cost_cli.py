@@ -1,0 +1,92 @@
+"""`mqadvise cost`: text, JSON and markdown, --scale/--peak, --sweep and its chart, and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import EXAMPLES
+
+ORDERS = str(EXAMPLES / "order-fanout-filtering.yaml")
+CLICKS = str(EXAMPLES / "clickstream-analytics.yaml")
+
+
+def test_json_lists_every_candidate_with_sourced_lines(cli):
+    code, out, err = cli("cost", "--answers", ORDERS, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["region"] == "us-east-1" and data["currency"] == "USD"
+    first = data["designs"][0]
+    assert first["design"] == "sns:standard -> sqs:standard"
+    assert first["monthly_total"] == pytest.approx(sum(i["subtotal"] for i in first["line_items"]
+                                                       if i["subtotal"] is not None), abs=0.01)
+    assert all(i["source"].startswith("https://") for i in first["line_items"])
+    assert any("overestimates" in w for w in first["warnings"])
+
+
+def test_scale_multiplies_the_volume(cli):
+    _, base, _ = cli("cost", "--answers", ORDERS, "--format", "json")
+    _, ten, _ = cli("cost", "--answers", ORDERS, "--format", "json", "--scale", "10x")
+    _, peak, _ = cli("cost", "--answers", ORDERS, "--format", "json", "--peak", "12000")
+    a, b, c = (json.loads(x)["designs"][0] for x in (base, ten, peak))
+    assert b["monthly_total"] > 9 * a["monthly_total"]
+    assert b["monthly_total"] == pytest.approx(c["monthly_total"])
+
+
+def test_text_and_markdown(cli):
+    code, out, _ = cli("cost", "--answers", CLICKS)
+    assert code == 0 and "Monthly cost estimate" in out and "shards" in out
+    code, out, _ = cli("cost", "--answers", CLICKS, "--format", "markdown")
+    assert code == 0 and out.startswith("# Monthly cost estimate") and "| Design | Monthly | Gaps |" in out
+
+
+def test_sweep_names_where_a_design_stops_fitting(cli):
+    code, out, err = cli("cost", "--answers", ORDERS, "--sweep", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["factors"][0] == 0.1 and data["factors"][-1] == 100
+    stopped = [d for d in data["designs"] if d["stops_fitting_at"] is not None]
+    # 1,200/s: EventBridge's 10,000 events/s in us-east-1 ends the bus designs at 10x (12,000/s),
+    # SNS's 30,000 messages/s ends the topic designs at 50x (60,000/s)
+    by_key = {d["design"]: d for d in stopped}
+    assert by_key["eventbridge:bus -> sqs:standard"]["stops_fitting_at"] == pytest.approx(12_000)
+    assert "eventbridge.bus.throughput.max" in by_key["eventbridge:bus -> sqs:standard"]["limit"]
+    assert by_key["sns:standard -> sqs:standard"]["stops_fitting_at"] == pytest.approx(60_000)
+    for d in data["designs"]:
+        costs = [p["monthly"] for p in d["points"] if p["monthly"] is not None]
+        assert costs == sorted(costs)
+    code, out, _ = cli("cost", "--answers", ORDERS, "--sweep")
+    assert code == 0 and "stops fitting" in out and "█" in out
+
+
+def test_sweep_chart_svg(cli, tmp_path):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "chart.svg"
+    code, _, err = cli("cost", "--answers", CLICKS, "--sweep", "--format", "svg", "--out", str(target))
+    assert code == 0, err
+    assert target.read_text().lstrip().startswith("<?xml") and "<svg" in target.read_text()
+    code, _, err = cli("cost", "--answers", CLICKS, "--sweep", "--format", "svg", "--out", str(target))
+    assert code == 2 and "--force" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scale", "ten"], "--scale takes a factor"),
+    (["--scale", "2x", "--peak", "5"], "not both"),
+    (["--format", "svg"], "add --sweep"),
+])
+def test_bad_options_exit_2(cli, args, message):
+    code, _, err = cli("cost", "--answers", ORDERS, *args)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_sweep_without_a_peak_is_a_clear_error(cli):
+    code, _, err = cli("cost", "--answers", str(EXAMPLES / "kafka-migration.yaml"), "--sweep")
+    assert code == 2 and "peak_per_second" in err
+
+
+def test_advise_json_carries_the_cost_column(cli):
+    code, out, _ = cli("advise", "--answers", ORDERS, "--format", "json")
+    data = json.loads(out)
+    assert data["cost"]["designs"][0]["design"] == "sns:standard -> sqs:standard"
+    assert data["cost"]["designs"][0]["monthly"] > 0

@@ -1,0 +1,219 @@
+"""Golden estimates, each worked out by hand from knowledge/pricing.yaml (the arithmetic is in the comments).
+
+A month is 730 hours (2,628,000 s), the AWS Pricing Calculator's month. Where a pricing page has its own
+worked example it is cited and reproduced.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.cost.estimate import Bill, estimate
+from advisor.cost.volume import volume_of
+from advisor.engine.result import Design, Evaluation
+from advisor.knowledge.base import Option
+from advisor.requirements import parse_requirements
+
+MONTH_S = 730 * 3600
+
+
+def _req(**constraints):
+    extra = {k: constraints.pop(k) for k in ("connection", "storage", "backup") if k in constraints}
+    return parse_requirements({"version": 1, "name": "golden", "constraints": constraints, **extra})
+
+
+def _est(kb, ids, req, concern="messaging"):
+    design = Design(tuple(Option.parse(i) for i in ids), concern)
+    return estimate(Evaluation(design, "p", "p", "s"), req, kb)
+
+
+def _line(est, price_id):
+    hits = [i for i in est.items if i.price_id == price_id]
+    assert len(hits) == 1, (price_id, [i.price_id for i in est.items])
+    return hits[0]
+
+
+def test_sqs_standard_counts_64_kib_chunks_and_three_requests(kb):
+    # 10/s for a month = 26,280,000 messages; 100 KiB = 2 chunks; x3 requests = 157,680,000 requests
+    # 157.68 M x 0.40 = 63.072; free tier 1 M requests = -0.40 -> 62.672
+    est = _est(kb, ["sqs:standard"], _req(peak_per_second=10, average_per_second=10, message_kib=100))
+    assert _line(est, "sqs.standard.requests").quantity == pytest.approx(157_680_000)
+    assert est.total == pytest.approx(62.672, abs=1e-6)
+
+
+def test_sqs_fifo_price(kb):
+    # 26.28 M messages x 3 = 78.84 M requests x 0.50 = 39.42, minus 1 M free (0.50) = 38.92
+    est = _est(kb, ["sqs:fifo"], _req(peak_per_second=10, average_per_second=10, message_kib=1))
+    assert est.total == pytest.approx(38.92, abs=1e-6)
+
+
+def test_sns_to_two_queues_fan_out(kb):
+    # publish 26.28 M x 0.50 = 13.14 - 0.50 free = 12.64; deliveries to SQS are free (52.56 M x 0);
+    # two queues: 2 x 3 x 26.28 M = 157.68 M x 0.40 = 63.072 - 0.40 free = 62.672; total 75.312
+    req = _req(peak_per_second=10, average_per_second=10, message_kib=1, consumers=["application", "container"],
+               connection={"distribution": "pubsub"})
+    est = _est(kb, ["sns:standard", "sqs:standard"], req)
+    assert _line(est, "sns.delivery.sqs").quantity == pytest.approx(52_560_000)
+    assert _line(est, "sns.delivery.sqs").subtotal == 0
+    assert est.total == pytest.approx(75.312, abs=1e-6)
+
+
+def test_sns_email_is_priced_per_100000(kb):
+    # 0.01/s = 26,280 a month; email 26,280 / 100,000 x 2.00 = 0.5256, minus 1,000 free (0.02) = 0.5056;
+    # the publishes fall within the 1 M free requests
+    est = _est(kb, ["sns:standard"], _req(peak_per_second=0.01, average_per_second=0.01, consumers=["email"]))
+    assert est.total == pytest.approx(0.5056, abs=1e-6)
+    assert est.complete
+
+
+def test_sms_has_no_single_price_and_is_a_visible_gap(kb):
+    est = _est(kb, ["sns:standard"], _req(peak_per_second=1, consumers=["sms"]))
+    gaps = est.gaps
+    assert len(gaps) == 1 and "sms" in gaps[0].dimension and gaps[0].subtotal is None
+    assert not est.complete and est.as_json()["gaps"]
+
+
+def test_eventbridge_custom_events_in_64_kib_chunks(kb):
+    # 1/s = 2,628,000 events x 2 chunks (100 KiB) = 5,256,000 x 1.00 / M = 5.256
+    est = _est(kb, ["eventbridge:bus"], _req(peak_per_second=1, average_per_second=1, message_kib=100,
+                                             producers=["application"]))
+    assert est.total == pytest.approx(5.256, abs=1e-6)
+
+
+def test_eventbridge_pipes_and_scheduler(kb):
+    # Pipes: 2,628,000 x 0.40 / M = 1.0512
+    est = _est(kb, ["eventbridge:pipes"], _req(peak_per_second=1, average_per_second=1, message_kib=1))
+    assert est.total == pytest.approx(1.0512, abs=1e-6)
+    # Scheduler: rate(5 minutes) = 12 an hour x 730 = 8,760 invocations, inside the 14 M free ones -> 0
+    est = _est(kb, ["eventbridge:scheduler"], _req(schedule="rate(5 minutes)"))
+    assert _line(est, "eventbridge.scheduler.invocations").quantity == pytest.approx(8760)
+    assert est.total == pytest.approx(0, abs=1e-9)
+
+
+def test_kinesis_on_demand_rounds_records_to_1_kib(kb):
+    # 100/s = 262.8 M records of 2.5 KiB -> 3 KiB each (the page: a 4.5 KB record counts as 5 KB);
+    # data in 262.8 M x 3 / 1,048,576 = 751.877 GB x 0.08 = 60.150; out x 0.04 = 30.075;
+    # one stream 730 h x 0.04 = 29.2; total 119.425
+    est = _est(kb, ["kinesis-data-streams:on-demand"], _req(peak_per_second=100, average_per_second=100,
+                                                            message_kib=2.5, consumers=["application"]))
+    gb = 262_800_000 * 3 / 1_048_576
+    assert _line(est, "kinesis.on-demand.data_in").quantity == pytest.approx(gb)
+    assert est.total == pytest.approx(gb * 0.08 + gb * 0.04 + 29.2, abs=1e-6)
+
+
+def test_kinesis_provisioned_sizes_shards_by_records_and_bytes(kb):
+    # 2,500/s of 1 KiB: ceil(2500/1000) = 3 shards; 3 x 730 x 0.015 = 32.85;
+    # PUT payload units (25 KB each, so one per record): 6.57 G x 0.014 / M = 91.98; total 124.83
+    est = _est(kb, ["kinesis-data-streams:provisioned"], _req(peak_per_second=2500, average_per_second=2500,
+                                                              message_kib=1))
+    assert [(n.what, n.count) for n in est.needs] == [("shards", 3)]
+    assert est.total == pytest.approx(124.83, abs=1e-6)
+    # 100/s of 50 KiB is 4.88 MiB/s: the 1 MiB/s per shard limit needs 5 shards, not the 1 of the records
+    est = _est(kb, ["kinesis-data-streams:provisioned"], _req(peak_per_second=100, message_kib=50))
+    assert est.needs[0].count == 5
+    # a 45 KB record is two PUT payload units (the pricing page's own example)
+    est = _est(kb, ["kinesis-data-streams:provisioned"], _req(peak_per_second=1, average_per_second=1,
+                                                              message_kib=45 * 1000 / 1024))
+    assert _line(est, "kinesis.provisioned.put_units").quantity == pytest.approx(2 * MONTH_S)
+
+
+def test_firehose_rounds_records_to_5_kb(kb):
+    # 10/s of 3 KiB -> one 5 KB step each (the page: a 3 KB record is billed as 5 KB, and 5 KB is
+    # 5,120 bytes): 26.28 M x 5 KiB / 2^20 = 125.31 GB x 0.029 = 3.634
+    est = _est(kb, ["data-firehose"], _req(peak_per_second=10, average_per_second=10, message_kib=3))
+    gb = 26_280_000 * 5 / 1_048_576
+    assert est.total == pytest.approx(gb * 0.029, abs=1e-6)
+
+
+def test_msk_serverless_and_provisioned(kb):
+    # serverless: 730 x 0.75 = 547.5; 0.1024 MB/s -> 1 partition x 730 x 0.0015 = 1.095;
+    # in 262.8 M KiB = 250.626 GB x 0.10; out x 0.05; one day stored 250.626 / 30.4167 GB-month x 0.10
+    req = _req(peak_per_second=100, average_per_second=100, message_kib=1, consumers=["application"])
+    est = _est(kb, ["msk:serverless"], req)
+    gb = 262_800_000 / 1_048_576
+    assert est.total == pytest.approx(547.5 + 1.095 + gb * 0.10 + gb * 0.05 + gb / (730 / 24) * 0.10, abs=1e-6)
+    # provisioned: the minimum 3 brokers x 730 x 0.21 = 459.9, storage x3 replicas
+    est = _est(kb, ["msk:provisioned"], req)
+    assert [(n.what, n.count) for n in est.needs] == [("brokers", 3)]
+    assert _line(est, "msk.provisioned.broker_hours").subtotal == pytest.approx(459.9)
+
+
+def test_amazon_mq_brokers(kb):
+    # active/standby ActiveMQ: 2 x 730 x 0.288 = 420.48 (no backlog asked for, so no storage line)
+    est = _est(kb, ["mq:activemq"], _req(peak_per_second=10))
+    assert est.total == pytest.approx(420.48, abs=1e-6)
+    assert any("storage not estimated" in a for a in est.assumptions)
+
+
+def test_iot_core_to_s3_writes_one_object_per_message(kb):
+    # 1/s = 2,628,000 messages of 6 KiB -> two 5 KB steps: messaging 5.256 M x 1.00 = 5.256;
+    # rules 5.256 M x 0.15 = 0.7884; actions the same; S3 PUT 2,628,000 / 1,000 x 0.005 = 13.14
+    est = _est(kb, ["iot-core"], _req(peak_per_second=1, average_per_second=1, message_kib=6, consumers=["s3"]))
+    assert _line(est, "s3.put").subtotal == pytest.approx(13.14)
+    assert est.total == pytest.approx(5.256 + 0.7884 * 2 + 13.14, abs=1e-6)
+    assert [g.dimension for g in est.gaps] == ["connection minutes"]   # device count unknown: a gap
+    assert any("12 months" in a for a in est.assumptions)              # the 12-month free tier is not applied
+
+
+def test_step_functions_standard_and_express(kb):
+    # standard: 0.1/s = 262,800 executions x 5 transitions = 1.314 M / 1,000 x 0.025 = 32.85,
+    # minus 4,000 free (0.10) = 32.75
+    est = _est(kb, ["step-functions:standard"], _req(peak_per_second=0.1, average_per_second=0.1))
+    assert est.total == pytest.approx(32.75, abs=1e-6)
+    # express: 2,628,000 requests x 1.00 / M = 2.628; 1 s x 64 MB (0.0625 GB) = 164,250 GB-s x 0.00001667
+    est = _est(kb, ["step-functions:express"], _req(peak_per_second=1, average_per_second=1))
+    assert est.total == pytest.approx(2.628 + 164_250 * 0.00001667, abs=1e-6)
+
+
+def test_appflow_runs_from_the_schedule(kb):
+    # rate(1 hour) = 730 runs x 0.001 = 0.73; 1/s of 100 KiB = 250.6 GB x 0.02 = 5.01
+    est = _est(kb, ["appflow"], _req(schedule="rate(1 hour)", peak_per_second=1, average_per_second=1,
+                                     message_kib=100))
+    assert _line(est, "appflow.flow_runs").quantity == pytest.approx(730)
+    assert est.total == pytest.approx(0.73 + 2_628_000 * 100 / 1_048_576 * 0.02, abs=1e-6)
+
+
+def test_storage_gateway_and_backup(kb):
+    # S3 File Gateway keeping 1,000 GiB: 1,000 x 0.023 = 23.00; data written is unknown: a gap
+    req = _req(storage={"access": "file", "primary": "cloud", "data_gib": 1000})
+    est = _est(kb, ["storage-gateway:s3-file"], req, "storage")
+    assert est.total == pytest.approx(23.0)
+    assert [g.dimension for g in est.gaps] == ["data written to AWS"]
+    # AWS Backup of 100 GiB of RDS snapshots: 100 x 0.095 = 9.50; copied to a second Region: 19.00
+    req = _req(backup={"resources": ["rds"], "data_gib": 100, "cross_region": True})
+    est = _est(kb, ["backup"], req, "backup")
+    assert est.total == pytest.approx(19.0)
+
+
+def test_lambda_pricing_page_example_1(kb):
+    # aws.amazon.com/lambda/pricing/, Example 1: 512 MB, 3 M invocations of 1 s in a month:
+    # compute 1,500,000 GB-s - 400,000 free = 1,100,000 x 0.00001667 = 18.34; requests 2 M x 0.20 = 0.40;
+    # total 18.74. The knowledge keeps the unrounded 0.0000166667, so the total is 18.733.
+    vol = volume_of(_req(), 730)
+    bill = Bill(kb, "us-east-1", vol, _req())
+    bill.add("lambda", "lambda.requests", 3_000_000)
+    bill.add("lambda", "lambda.duration", 3_000_000 * 1 * 512 / 1024)
+    bill.apply_free_tiers()
+    assert sum(i.subtotal for i in bill.items) == pytest.approx(18.74, abs=0.01)
+
+
+def test_unknown_price_is_a_gap_not_a_zero(kb):
+    vol = volume_of(_req(), 730)
+    bill = Bill(kb, "us-east-1", vol, _req())
+    bill.add("sqs:standard", "sqs.standard.no-such-price", 1000)
+    assert bill.items[0].is_gap and bill.items[0].subtotal is None and "no price" in bill.items[0].gap
+
+
+def test_average_defaults_to_the_peak_with_a_warning(kb):
+    est = _est(kb, ["sqs:standard"], _req(peak_per_second=10))
+    assert any("overestimates" in w for w in est.warnings)
+    assert _line(est, "sqs.standard.requests").quantity == pytest.approx(10 * MONTH_S * 3)
+
+
+def test_every_service_has_a_golden_here(kb):
+    import re
+    from pathlib import Path
+
+    text = Path(__file__).read_text(encoding="utf-8")
+    services = {Option.parse(i).service for i in re.findall(r'"([a-z-]+(?::[a-z0-9-]+)?)"', text)}
+    assert set(kb.services) <= services
