@@ -99,7 +99,7 @@ COVERED = {
     "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
     "check_filtering", "check_priority", "check_delay", "check_processing", "check_producers",
     "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
-    "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
+    "check_region", "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
     # storage_checks.py
     "check_access", "check_primary", "check_local_latency", "check_storage_protocols", "check_available",
     "check_storage_migration", "check_rpo", "check_cross_region", "check_cross_account", "check_immutable",
@@ -817,3 +817,25 @@ def test_backup_resources(run, kb):
     out = run(S.check_resources, "backup", concern="backup", knowledge=patched,
               backup={"resources": ["ebs", "dynamodb"]})
     assert_fails(out, "backup.resources", "backup.backup.resources", "does not protect dynamodb")
+
+
+def test_region_availability(run):
+    out = run(C.check_region, "msk:serverless", constraints={"region": "us-west-1"})
+    assert_fails(out, "constraints.region", "msk.serverless.regions", "not offered in us-west-1")
+    out = run(C.check_region, "msk:serverless", constraints={"region": "eu-west-1"})
+    assert_passes(out, "constraints.region", "msk.serverless.regions")
+    assert run(C.check_region, "msk:provisioned", constraints={"region": "us-west-1"}) is None
+
+
+def test_producer_protocols_bind_the_entry(run):
+    out = run(C.check_producer_protocols, "sqs:standard", constraints={"protocols": ["mqtt"]})
+    assert_fails(out, "constraints.protocols", "sqs.protocols", "cannot accept MQTT")
+    out = run(C.check_producer_protocols, ("iot-core", "sqs:standard"), constraints={"protocols": ["mqtt"]})
+    assert_passes(out, "constraints.protocols", "iot-core.protocols", "speaks MQTT")
+
+
+def test_old_protocols_do_not_bind_a_rewrite(run):
+    asked = {"from": ["activemq"], "protocols": ["jms"], "code_changes": "allowed"}
+    assert run(C.check_protocols, "sqs:standard", migration=asked) is None
+    out = run(C.check_protocols, "sqs:standard", migration={**asked, "code_changes": "none"})
+    assert not out.ok

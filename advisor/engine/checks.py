@@ -34,12 +34,19 @@ class Context:
         self.req = req
         self.region = req.constraints.region
         self.ignore = ignore
+        self._refs: dict[tuple[Option, str], FactRef | None] = {}  # plain dict: the walk asks ~20,000 times
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
-        return self.kb.fact(opt, name)
+        key = (opt, name)
+        try:
+            return self._refs[key]
+        except KeyError:
+            ref = self._refs[key] = self.kb.fact(opt, name)
+            return ref
 
     def val(self, opt: Option, name: str, default=None):
-        return self.kb.value(opt, name, default)
+        ref = self.ref(opt, name)
+        return ref.fact.value if ref else default
 
     def name(self, opt: Option) -> str:
         return self.kb.display_name(opt)
@@ -493,6 +500,12 @@ def check_consumers(ctx: Context, design: Design) -> Outcome | None:
     return _passed("; ".join(parts), ctx.ref(first, "consumers"), key)
 
 
+def _connector_matches(wanted: str, have: list[str]) -> bool:
+    """'SAP' names the 'sap-odata' connector, 'Google Analytics' the 'google-analytics' one."""
+    w = "-".join(wanted.lower().replace("_", " ").split())
+    return any(h == w or h.startswith(w + "-") for h in (x.lower() for x in have))
+
+
 def check_saas(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.constraints.saas
     if not wanted:
@@ -500,12 +513,12 @@ def check_saas(ctx: Context, design: Design) -> Outcome | None:
     key = "constraints.saas"
     for opt in design.path:
         ref = ctx.ref(opt, "saas")
-        have = [s.lower() for s in (ref.fact.value if ref else [])]
-        if all(s.lower() in have for s in wanted):
+        have = ref.fact.value if ref else []
+        if all(_connector_matches(s, have) for s in wanted):
             return _passed(f"{ctx.name(opt)} connects to {', '.join(wanted)}", ref, key)
     refs = [r for r in (ctx.ref(o, "saas") for o in design.path) if r]
     if refs:
-        missing = [s for s in wanted if s.lower() not in [h.lower() for h in refs[0].fact.value]]
+        missing = [s for s in wanted if not _connector_matches(s, refs[0].fact.value)]
         return _failed(f"no connector for {', '.join(missing)}", refs[0], key)
     return _failed(f"{_names(ctx, design)} cannot connect to SaaS applications",
                    ctx.ref(design.path[0], "producers"), key)
@@ -552,6 +565,22 @@ def check_workflow_minutes(ctx: Context, design: Design) -> Outcome | None:
     return None
 
 
+def check_region(ctx: Context, design: Design) -> Outcome | None:
+    """A service or variant offered only in some Regions (MSK Serverless) cannot serve another Region."""
+    region = ctx.region
+    if region is None:
+        return None
+    key = "constraints.region"
+    for opt in design.path:
+        ref = ctx.ref(opt, "regions")
+        if ref and region not in ref.fact.value:
+            return _failed(f"{ctx.name(opt)} is not offered in {region}", ref, key)
+    listed = next((ctx.ref(o, "regions") for o in design.path if ctx.ref(o, "regions")), None)
+    if listed is None:
+        return None
+    return _passed(f"offered in {region}", listed, key)
+
+
 def check_managed(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.constraints.managed
     if wanted != "serverless":
@@ -575,8 +604,8 @@ def check_producer_protocols(ctx: Context, design: Design) -> Outcome | None:
 
 def check_protocols(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.migration.protocols
-    if not wanted:
-        return None
+    if not wanted or ctx.req.migration.code_changes == "allowed":
+        return None  # clients that will be rewritten need not find their old protocol at the entry
     return _entry_protocols(ctx, design, wanted, "migration.protocols")
 
 
@@ -639,6 +668,6 @@ MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
     check_filtering, check_priority, check_producers, check_consumers, check_saas, check_schedule,
-    check_workflow, check_workflow_minutes, check_managed, check_producer_protocols, check_protocols,
+    check_workflow, check_workflow_minutes, check_region, check_managed, check_producer_protocols, check_protocols,
     check_migration,
 )

@@ -69,11 +69,13 @@ def is_valid_tree(kb: KnowledgeBase, legs: tuple[Leg, ...], p2p_answered: bool) 
         kinds_here = ends.get(opt, 0)
         if branches > 1 and not fans_out(kb, opt):
             return False
-        # several kinds of consumer reading one queue compete for its messages, unless each subscriber of a
-        # fanning-out parent gets its own queue (SNS to a queue per subscriber) or p2p was asked
+        # several kinds of consumer pulling from one queue compete for its messages, unless each subscriber of
+        # a fanning-out parent gets its own queue (SNS to a queue per subscriber) or p2p was asked; a service
+        # that pushes (a workflow invoking Lambda and container tasks) serves each kind itself
         up = parent.get(opt)
         per_subscriber = up is not None and fans_out(kb, up)
-        if kinds_here > 1 and not fans_out(kb, opt) and not per_subscriber and not p2p_answered:
+        pushes = "push" in (kb.value(opt, "delivery") or [])
+        if kinds_here > 1 and not (fans_out(kb, opt) or pushes or per_subscriber or p2p_answered):
             return False
     return True
 

@@ -30,7 +30,8 @@ WEIGHTS = {
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
     # preference
     "data_kind_mismatch": 2.0,     # one service of the design handles the other data kind
-    "unasked_stream": 2.0,         # data kind unanswered, no replay: a stream or delivery stream was not asked for
+    "unasked_stream": 2.0,
+    "protocol_estate_missing": 2.0,  # a broker or cluster built for a protocol estate (Kafka, JMS) none was named for         # data kind unanswered, no replay: a stream or delivery stream was not asked for
     "unasked_ordering": 3.0,       # pays for ordering and deduplication that were not asked for
     "unasked_workflow": 4.0,       # adds a workflow engine that was not asked for
     "operated_when_rewriting": 2.0,  # code may change, yet the entry keeps brokers to run
@@ -95,6 +96,13 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} takes no input from applications")
 
     # ---- preference --------------------------------------------------------------------------
+    spoken = set(c.protocols or []) | set(req.migration.protocols or [])
+    spoken |= {p for s in req.migration.systems for _o, rel in kb.migrations(s) for p in (rel.protocols or [])}
+    for o in path:
+        built_for = ctx.val(o, "built_for_protocols")
+        if built_for and not spoken & set(built_for):
+            add("preference", "protocol_estate_missing", f"{ctx.name(o)} is built for {_or(built_for)} clients, "
+                "and none were named")
     for o in path:
         if (c.ordering in (None, "none") and not c.deduplication
                 and ctx.val(o, "ordering") in ("per-key", "global") and ctx.val(o, "model") in ("queue", "topic")
@@ -128,6 +136,13 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     ev.tiers = {t: items for t, items in tiers.items() if items}
     ev.adjustments = [(-w, f"{t}: {text}") for t, items in tiers.items() for w, text in items]
     ev.score = 100.0 - sum(w for items in tiers.values() for w, _ in items)
+
+
+def _or(names: list[str]) -> str:
+    from advisor.engine.checks import PROTOCOL_NAMES
+
+    shown = [PROTOCOL_NAMES.get(n, n) for n in names]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
 def _implied_data(ctx: Context) -> str | None:

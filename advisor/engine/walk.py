@@ -191,7 +191,12 @@ def _settle_top(ctx: Context, passing: list[Evaluation], designs_of_concern) -> 
     if len(passing) < 2:
         return passing, None
     top = tier_key(passing[0])
-    tied = [e for e in passing if tier_key(e) == top]
+    tied, node_sets = [], set()
+    for e in passing:  # designs with the same services (legs drawn differently) are one choice, not a tie
+        nodes = frozenset(e.design.path)
+        if tier_key(e) == top and nodes not in node_sets:
+            node_sets.add(nodes)
+            tied.append(e)
     if len(tied) < 2:
         return passing, None
     chosen, tie = settle(ctx.kb, tied)

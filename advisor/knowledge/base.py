@@ -75,11 +75,13 @@ class KnowledgeBase(BaseModel):
         return Option.parse(text)
 
     _facts_memo: dict[tuple[Option, str], FactRef | None] = PrivateAttr(default_factory=dict)
+    _patterns_memo: dict[tuple[Option, ...], Pattern | None] = PrivateAttr(default_factory=dict)
 
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> KnowledgeBase:
         """A copy whose derived views (memoised facts, options, adjacency) are recomputed, not shared."""
         new = super().model_copy(update=update, deep=deep)
         new._facts_memo = {}
+        new._patterns_memo = {}
         for name in list(new.__dict__):
             if isinstance(getattr(type(new), name, None), cached_property):
                 del new.__dict__[name]
@@ -166,6 +168,12 @@ class KnowledgeBase(BaseModel):
 
     def pattern_for(self, path: tuple[Option, ...]) -> Pattern | None:
         """The named pattern whose path matches these options (service or service:variant steps)."""
+        memo = self._patterns_memo
+        if path not in memo:
+            memo[path] = self._pattern_for(path)
+        return memo[path]
+
+    def _pattern_for(self, path: tuple[Option, ...]) -> Pattern | None:
         best: tuple[int, Pattern] | None = None
         for pat in self.patterns:
             if len(pat.path) != len(path):
