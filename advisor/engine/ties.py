@@ -2,8 +2,9 @@
 
 Two designs tie when every ranking tier gives them the same total. A tie-break rule from
 knowledge/tie-breaks.yaml ("prefer sqs:standard over sqs:fifo") decides between two tied designs when one
-uses the preferred option where the other uses an option the rule names. The winner must beat every other
-tied design this way; otherwise the tie is reported as undocumented and the deciding question, an
+uses the preferred option where the other uses an option the rule names, and a rule documented for some
+answers (``when``) only for those answers; rules are listed most specific first, and the earlier rule wins
+when two point in opposite directions. The winner must beat every other tied design this way; otherwise the tie is reported as undocumented and the deciding question, an
 unanswered requirement whose answer would separate the designs, is named.
 """
 
@@ -31,26 +32,43 @@ def _matches(opt: Option, ref: str) -> bool:
     return opt.service == service and (not variant or opt.variant == variant)
 
 
-def beats(kb, a: Evaluation, b: Evaluation):
+def applies(rule, req) -> bool:
+    """A rule documented for some answers ({"constraints.filtering": true}) applies only to them."""
+    for key, wanted in rule.when.items():
+        section, _, field = key.partition(".")
+        have = getattr(getattr(req, section, None), field, None)
+        if isinstance(have, list):
+            if wanted not in have:
+                return False
+        elif have != wanted:
+            return False
+    return True
+
+
+def beats(kb, a: Evaluation, b: Evaluation, req=None):
     """The first tie-break rule under which design a is preferred to design b, or None."""
     only_a = [o for o in a.design.path if o not in b.design.path]
     only_b = [o for o in b.design.path if o not in a.design.path]
     for rule in kb.tie_breaks:
+        if req is not None and not applies(rule, req):
+            continue
         if any(_matches(o, rule.prefer) for o in only_a) and any(_matches(o, r) for o in only_b for r in rule.over):
             if not any(_matches(o, rule.prefer) for o in only_b):
                 return rule
     return None
 
 
-def settle(kb, tied: list[Evaluation]) -> tuple[Evaluation, Tie]:
+def settle(kb, tied: list[Evaluation], req=None) -> tuple[Evaluation, Tie]:
     """Pick one of several equally ranked designs (the first is the deterministic fallback)."""
     for cand in tied:
         rules = []
         for other in tied:
             if other is cand:
                 continue
-            rule = beats(kb, cand, other)
-            if rule is None or beats(kb, other, cand) is not None:
+            rule = beats(kb, cand, other, req)
+            back = beats(kb, other, cand, req)
+            # rules are listed most specific first: the earlier rule wins when both directions have one
+            if rule is None or (back is not None and kb.tie_breaks.index(back) <= kb.tie_breaks.index(rule)):
                 break
             rules.append(rule)
         else:

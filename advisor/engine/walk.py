@@ -199,7 +199,7 @@ def _settle_top(ctx: Context, passing: list[Evaluation], designs_of_concern) -> 
             tied.append(e)
     if len(tied) < 2:
         return passing, None
-    chosen, tie = settle(ctx.kb, tied)
+    chosen, tie = settle(ctx.kb, tied, ctx.req)
     if not tie.documented:
         def reevaluate(req, designs):
             c = Context(ctx.kb, req)

@@ -216,6 +216,7 @@ class TieBreak(_Strict):
     id: str
     prefer: str                  # an option or service id (sqs:standard, kinesis-data-streams)
     over: list[str]
+    when: dict[str, Any] = Field(default_factory=dict)  # answers the default is documented for: {"constraints.filtering": true}
     text: str                    # the documented default, in our words
     source: Url
     as_of: datetime.date
