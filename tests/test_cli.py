@@ -26,7 +26,8 @@ def _ok(result):
 
 def test_advise_json_contract(cli):
     data = json.loads(_ok(cli("advise", "--answers", FANOUT, "--format", "json")))
-    assert set(data) == {"requirements", "recommendation", "candidates", "excluded", "conflicts", "knowledge"}
+    assert set(data) == {"requirements", "recommendation", "candidates", "excluded", "conflicts", "ties", "cost",
+                         "knowledge"}
     assert data["requirements"]["name"] == "order-fanout-filtering"
     assert data["requirements"]["version"] == 1
     rec = data["recommendation"]
