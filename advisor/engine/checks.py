@@ -104,7 +104,17 @@ def check_completion(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.connection.completion
     if wanted is None:
         return None
-    return _all_nodes_have(ctx, design, "completion", wanted, "connection.completion", "completion")
+    key = "connection.completion"
+    out = _all_nodes_have(ctx, design, "completion", wanted, key, "completion")
+    if out.ok:
+        return out
+    lacking = [o for o in design.path if wanted not in (ctx.val(o, "completion") or [])]
+    patterns = [ctx.workaround(o, key) for o in lacking]
+    if all(patterns):  # every service that lacks it has a documented pattern (request-response queues)
+        watch = [Reason(f"{ctx.name(o)} is asynchronous; use {_pattern_text(p)}", f"workaround:{p.id}", p.source, key,
+                        kind="workaround") for o, p in zip(lacking, patterns, strict=True)]
+        return Outcome(True, watch[0], watch)
+    return out
 
 
 def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactRef | None]:
@@ -119,6 +129,12 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactR
             and (leg.consumer == "lambda" or "lambda" in ctx.consumers_wanted()):
         return True, (f"Lambda's event source mapping polls {ctx.name(end)} and invokes the function as messages "
                       "arrive"), esm
+    if wanted == "pull":
+        # a pipe polls its source on the target's behalf, as Lambda's event source mapping does
+        for before, poller in zip(leg.path, leg.path[1:], strict=False):
+            if ctx.val(poller, "polls_sources") and "pull" in (ctx.val(before, "delivery") or []):
+                return True, f"{ctx.name(poller)} polls {ctx.name(before)} for the consumer", \
+                    ctx.ref(poller, "polls_sources")
     if wanted == "push":
         # a topic or bus pushing into each subscriber's own queue is push delivery to the subscribers
         pusher = next((o for o in leg.path[:-1] if "push" in (ctx.val(o, "delivery") or [])
@@ -182,11 +198,16 @@ def check_ordering(ctx: Context, design: Design) -> Outcome | None:
     if not legs:
         return None  # only archive sinks: order matters to consumers that act on messages
     for leg in legs:
+        recorded = False  # order is kept from where it is first recorded
         for opt in leg.path:
             ref = ctx.ref(opt, "ordering")
             have = ref.fact.value if ref else "none"
             if ORDER_RANK[have] >= need:
+                recorded = True
                 continue
+            if not recorded and ctx.val(opt, "forwards_in_arrival_order") and any(
+                    ORDER_RANK[ctx.val(o, "ordering") or "none"] >= need for o in leg.path[leg.path.index(opt) + 1:]):
+                continue  # a gateway in front of an ordered store: the store records the order
             single = ctx.ref(opt, "global_ordering_single_group")
             if wanted == "global" and have == "per-key" and single and single.fact.value:
                 watch.append(Reason.of(f"{ctx.name(opt)} keeps global order only with a single message group or "
@@ -356,6 +377,14 @@ def check_retention(ctx: Context, design: Design) -> Outcome | None:
         stores.append((store, ctx.ref(store, "retention.max") or ctx.ref(store, "persistence")))
     store, ref = min(stores, key=lambda s: units.seconds(s[1].fact) if s[1].fact.unit else float("inf"))
     cap = units.seconds(ref.fact) if ref.fact.unit else float("inf")
+    if need > cap and ctx.req.constraints.replay:
+        # messages kept in a replayable archive (an SNS FIFO topic's, an event bus's) are kept for the consumer
+        for opt in design.path:
+            archive = ctx.ref(opt, "archive.retention.max")
+            if archive and need <= (units.seconds(archive.fact) or float("inf")) and ctx.val(opt, "replay"):
+                return _passed(f"{ctx.name(opt)} archives messages up to {units.figure(archive.fact)} and replays "
+                               f"them to subscribers; {ctx.name(store)} keeps only {units.figure(ref.fact)}",
+                               archive, key)
     if need > cap:
         return _failed(f"{ctx.name(store)} keeps data at most {units.figure(ref.fact)}; {units.number(days)} days "
                        "were asked for", ref, key)

@@ -37,7 +37,7 @@ WEIGHTS = {
     "operated_when_rewriting": 2.0,  # code may change, yet the entry keeps brokers to run
     # simplicity: less to build, configure and operate
     "setting_raised": 0.5,         # a setting raised above its AWS default
-    "quota_increase": 1.0,         # an adjustable quota to raise with a request
+    "quota_increase": 0.5,         # an adjustable quota to raise with a request
     "workaround": 1.5,             # a documented pattern to build around a limit (claim-check, queue per priority)
     "extra_service": 1.0,          # each service beyond the first
     "operated": 2.0,               # brokers or clusters to size, patch and scale (not counted when managed is accepted)
@@ -84,7 +84,8 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     systems = [s for s in req.migration.systems if design.concern == "messaging"]
     if systems and req.migration.code_changes is None:
         edges = [rel for s in systems for o, rel in kb.migrations(s) if o == path[0]]
-        if not any(CHANGE_RANK[r.code_changes] <= CHANGE_RANK["minimal"] for r in edges):
+        # unanswered, a migration keeps its clients only where they need no code change at all
+        if not any(CHANGE_RANK[r.code_changes] == CHANGE_RANK["none"] for r in edges):
             add("fitness", "clients_rewritten", f"existing {', '.join(systems)} clients would need rewriting for "
                 f"{ctx.name(path[0])}")
     primary = ctx.val(path[0], "primary_producers")
