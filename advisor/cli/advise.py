@@ -44,6 +44,12 @@ def advise(
         req = run_interview(api.knowledge(), save=save, force=force)
     kb = api.knowledge()
     result = api.advise(req, kb)
+    if answers is None and sys.stdin.isatty():
+        from advisor.cli.deciding import ask_deciding
+
+        decided = ask_deciding(kb, req, result)
+        if decided is not None:
+            req, result = decided, api.advise(decided, kb)
     _emit(result, kb, output_format, explain, why_not)
     if answers is None and save is None and sys.stdin.isatty():
         from advisor.cli.interview_ui import offer_save
