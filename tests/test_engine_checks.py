@@ -140,7 +140,7 @@ def _ranked(kb, make_req, ids, **sections):
 def test_data_kind_is_a_ranking_matter_not_an_exclusion(kb, make_req):
     """A queue for streamed data is the wrong tool (fitness); a stream for messages is a preference."""
     sqs = _ranked(kb, make_req, ("sqs:standard",), connection={"data": "streaming"})
-    assert any("nothing in this design is built for streaming" in t for _w, t in sqs.tiers["fitness"])
+    assert any("nothing here keeps the stream" in t for _w, t in sqs.tiers["fitness"])
     kinesis = _ranked(kb, make_req, ("kinesis-data-streams:on-demand",), connection={"data": "streaming"})
     assert "fitness" not in kinesis.tiers
 
@@ -152,8 +152,10 @@ def test_data_kind_mismatch_on_one_node_is_a_preference(kb, make_req):
 
 
 def test_completion_sync_only_express_workflows(run):
-    out = run(C.check_completion, "sqs:standard", connection={"completion": "sync"})
-    assert_fails(out, "connection.completion", "sqs.completion", "not sync")
+    out = run(C.check_completion, "sns:standard", connection={"completion": "sync"})
+    assert_fails(out, "connection.completion", "sns.completion", "not sync")
+    out = run(C.check_completion, "sqs:standard", connection={"completion": "sync"})  # temporary reply queues
+    assert out.ok and out.reason.fact == "workaround:sqs-temporary-queues"
     out = run(C.check_completion, "step-functions:standard", connection={"completion": "sync"})
     assert_fails(out, "connection.completion", "step-functions.standard.completion", "not sync")
     out = run(C.check_completion, "step-functions:express", connection={"completion": "sync"})
@@ -835,7 +837,7 @@ def test_producer_protocols_bind_the_entry(run):
 
 
 def test_old_protocols_do_not_bind_a_rewrite(run):
-    asked = {"from": ["activemq"], "protocols": ["jms"], "code_changes": "allowed"}
+    asked = {"from": ["activemq"], "protocols": ["openwire"], "code_changes": "allowed"}
     assert run(C.check_protocols, "sqs:standard", migration=asked) is None
     out = run(C.check_protocols, "sqs:standard", migration={**asked, "code_changes": "none"})
     assert not out.ok

@@ -297,7 +297,7 @@ def _without(make_req, req, keys):
 
 @pytest.mark.parametrize("sections", [
     {"constraints": {"ordering": "global"}, "connection": {"distribution": "pubsub"}},
-    {"connection": {"completion": "sync"}, "constraints": {"ordering": "global", "priority": True}},
+    {"connection": {"completion": "sync"}, "constraints": {"replay": True, "ordering": "global"}},
     {"constraints": {"message_kib": 9 * 1024 * 1024, "retention_days": 400}},
 ])
 def test_each_named_conflict_is_a_smallest_set_whose_removal_lets_a_design_fit(make_req, advise, sections):

@@ -16,10 +16,9 @@ EXPECTED = {
     "rabbitmq-migration": ("amazon-mq-rabbitmq-migration", ["mq:rabbitmq"]),
     "jms-activemq-migration": ("amazon-mq-activemq-migration", ["mq:activemq"]),
     "kafka-migration": ("msk-streaming", ["msk:serverless"]),
-    # Changed with the engine redesign (issue 10): the dashboard reads the stream itself and the archive is a
-    # Firehose leg; provisioned mode is capacity you size in shards, so on-demand (traffic not stated) wins.
-    "clickstream-analytics": ("kinesis-stream-processing+kinesis-firehose-delivery",
-                              ["kinesis-data-streams:on-demand", "data-firehose"]),
+    # Changed with the engine redesign (issue 10): provisioned mode is capacity you size in shards, so
+    # on-demand (traffic not stated) wins; the analytics store and the archive are both Firehose deliveries.
+    "clickstream-analytics": ("kinesis-firehose-delivery", ["kinesis-data-streams:on-demand", "data-firehose"]),
     "log-delivery-opensearch": ("firehose-direct-delivery", ["data-firehose"]),
     "salesforce-to-redshift": ("appflow-saas-transfer", ["appflow"]),
     "order-workflow-compensation": ("step-functions-orchestration", ["step-functions:standard"]),

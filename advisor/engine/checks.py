@@ -60,9 +60,9 @@ class Context:
         Ordering, deduplication, delivery style, retention and replay matter to them; an archive sink
         (S3, Redshift, OpenSearch ...) just receives what arrives.
         """
-        from advisor.knowledge.vocabulary import SINK_CONSUMERS
+        from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS
 
-        return [leg for leg in design.all_legs if leg.consumer not in SINK_CONSUMERS]
+        return [leg for leg in design.all_legs if leg.consumer not in ARCHIVE_CONSUMERS]
 
     def judged_legs(self, design: Design) -> list[Leg]:
         """The active legs, or every leg when the design only feeds sinks."""
@@ -199,7 +199,7 @@ def check_ordering(ctx: Context, design: Design) -> Outcome | None:
         return None  # only archive sinks: order matters to consumers that act on messages
     for leg in legs:
         recorded = False  # order is kept from where it is first recorded
-        for opt in leg.path:
+        for opt in _carriers(ctx, leg):
             ref = ctx.ref(opt, "ordering")
             have = ref.fact.value if ref else "none"
             if ORDER_RANK[have] >= need:
@@ -238,6 +238,14 @@ def check_deduplication(ctx: Context, design: Design) -> Outcome | None:
     if window:
         text += f" within a {units.figure(window.fact)} window"
     return _passed(text, ctx.ref(opt, "deduplication"), key)
+
+
+def _carriers(ctx: Context, leg: Leg) -> tuple[Option, ...]:
+    """The services that carry messages to the consumer: a workflow consumer's own state machine is the
+    consumer, not a carrier (it runs the steps on each record the pipe or rule hands it)."""
+    if leg.consumer == "workflow" and ctx.val(leg.end, "model") == "workflow" and len(leg.path) > 1:
+        return leg.path[:-1]
+    return leg.path
 
 
 def _and(names: list[str]) -> str:

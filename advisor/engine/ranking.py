@@ -26,7 +26,6 @@ WEIGHTS = {
     "no_stream_kept": 10.0,        # streaming asked, but nothing in the design keeps or batches the stream
     "one_write_per_message": 8.0,  # a sink leg writes one object per message while data streams in
     "clients_rewritten": 10.0,     # a migration whose code changes were not answered loses its clients
-    "wrong_data_kind": 10.0,       # no service of the design handles the data kind asked (messages vs streams)
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
     # preference
     "data_kind_mismatch": 2.0,     # one service of the design handles the other data kind
@@ -62,15 +61,11 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             if (ctx.val(o, "data") or []) == ["streaming"]:
                 add("preference", "unasked_stream", f"{ctx.name(o)} is built for streaming, which was not asked "
                     "for (and neither was replay)")
-    if data is not None:
-        handling = [o for o in path if data in (ctx.val(o, "data") or [])]
-        if not handling:
-            add("fitness", "wrong_data_kind", f"nothing in this design is built for {data}")
-        else:
-            for o in path:
-                if o not in handling:
-                    add("preference", "data_kind_mismatch", f"{ctx.name(o)} is built for "
-                        f"{' and '.join(ctx.val(o, 'data') or [])}, not {data}")
+    if data is not None:  # judged per service: adding a service never makes another one fit
+        for o in path:
+            if data not in (ctx.val(o, "data") or []):
+                add("preference", "data_kind_mismatch", f"{ctx.name(o)} is built for "
+                    f"{' and '.join(ctx.val(o, 'data') or [])}, not {data}")
     if data == "streaming" and not any(_keeps_or_batches(ctx, o) for o in path):
         add("fitness", "no_stream_kept", "streaming asked, but nothing here keeps the stream for readers or "
             "batches it for delivery")
@@ -89,10 +84,10 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             add("fitness", "clients_rewritten", f"existing {', '.join(systems)} clients would need rewriting for "
                 f"{ctx.name(path[0])}")
     primary = ctx.val(path[0], "primary_producers")
-    producers = c.producers or ["application"]
+    producers = c.producers or _implied_producers(c)
     if primary and not set(primary) & set(producers):
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} is built for {' and '.join(primary)} producers")
-    elif c.producers is None and "application" not in (ctx.val(path[0], "producers") or []):
+    elif c.producers is None and not set(producers) & set(ctx.val(path[0], "producers") or []):
         # producers unanswered: the usual producer is an application, which this entry does not take
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} takes no input from applications")
 
@@ -137,6 +132,12 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     ev.tiers = {t: items for t, items in tiers.items() if items}
     ev.adjustments = [(-w, f"{t}: {text}") for t, items in tiers.items() for w, text in items]
     ev.score = 100.0 - sum(w for items in tiers.values() for w, _ in items)
+
+
+def _implied_producers(c) -> list[str]:
+    """Unanswered producers: a schedule or SaaS products named elsewhere are the senders, else an application."""
+    implied = (["schedule"] if c.schedule else []) + (["saas"] if c.saas else [])
+    return implied or ["application"]
 
 
 def _or(names: list[str]) -> str:

@@ -44,6 +44,9 @@ CONSUMERS = (
 # Consumers that are destinations: data is delivered into them, they never fetch, so push/pull
 # describes how the *other* consumers receive.
 SINK_CONSUMERS = ("s3", "redshift", "opensearch", "email", "sms", "mobile-push", "saas")
+# Consumers that receive data rather than act on each message in turn: ordering, deduplication, delivery
+# style, retention and replay are judged on the legs to the other consumers (issue 10).
+ARCHIVE_CONSUMERS = SINK_CONSUMERS + ("analytics",)
 MIGRATION_SOURCES = (
     "none", "rabbitmq", "activemq", "ibm-mq", "tibco-ems", "kafka", "mosquitto",
     "redis", "msmq", "nfs-server", "smb-server", "iscsi-san", "tape-library",
