@@ -33,17 +33,29 @@ Access = Literal["file", "block", "tape"]
 Primary = Literal["cloud", "on-premises"]
 Resource = Literal["ec2", "ebs", "rds", "aurora", "dynamodb", "efs", "fsx", "s3", "storage-gateway", "vmware"]
 
+# A requirements file is a page of answers; the bound keeps the pure-Python YAML parser to about a second.
+MAX_BYTES = 64 * 1024
 NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # .inf and .nan are YAML numbers, but no answer is infinite and strict JSON cannot carry them.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 def _one_or_many(value: Any) -> Any:
+    """A bare value is a list of one; repeated entries count once.
+
+    Deduplicating here bounds the engine's work: ``storage.access: [block, block, ...]`` would otherwise
+    multiply the storage designs it combines, one factor per entry.
+    """
     if value is None:
         return None
-    return value if isinstance(value, list) else [value]
+    items = value if isinstance(value, list) else [value]
+    try:
+        return list(dict.fromkeys(items))
+    except TypeError:  # an unhashable entry (a mapping): left for validation to report at its position
+        return items
 
 
 class Connection(_Section):
@@ -90,7 +102,7 @@ class Migration(_Section):
     protocols: list[Protocol] | None = None
     code_changes: CodeChanges | None = None
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
     _lists = field_validator("from_", "protocols", mode="before")(classmethod(lambda cls, v: _one_or_many(v)))
 
     @property
@@ -260,7 +272,7 @@ def _explain(exc: ValidationError, doc: Any) -> InvalidInput:
 def load_requirements(path: str) -> Requirements:
     from advisor.yamlio import load_file
 
-    doc = load_file(path, max_bytes=1024 * 1024)
+    doc = load_file(path, max_bytes=MAX_BYTES)
     from advisor.yamlio import to_plain
 
     return parse_requirements(to_plain(doc.data), doc, doc.name)

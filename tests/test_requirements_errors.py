@@ -134,12 +134,14 @@ def test_oversize_file_is_refused_before_reading(cli, tmp_path):
 
 
 def test_requirements_limit_is_below_the_generic_yaml_limit(cli, tmp_path):
-    # a real (not sparse) file just over one MiB: valid YAML, but too large for a requirements file
+    # a real (not sparse) file just over 64 KiB: valid YAML, but too large for a requirements file
+    from advisor.requirements import MAX_BYTES
+
     path = tmp_path / "long-context.yaml"
-    path.write_text("version: 1\nname: long\ncontext: |\n" + ("  " + "x" * 98 + "\n") * 10_500)
-    assert 1024 * 1024 < path.stat().st_size
+    path.write_text("version: 1\nname: long\ncontext: |\n" + ("  " + "x" * 98 + "\n") * 700)
+    assert MAX_BYTES == 64 * 1024 < path.stat().st_size
     (head,) = _advise_fails(cli, path)
-    assert re.match(rf"error: {re.escape(str(path))}: file is \d+ bytes; the limit is 1048576 bytes$", head)
+    assert re.match(rf"error: {re.escape(str(path))}: file is \d+ bytes; the limit is 65536 bytes$", head)
 
 
 def _billion_laughs(levels: int = 9, fan: int = 9) -> str:
@@ -168,7 +170,7 @@ def test_many_aliases_are_refused_before_parsing(cli, tmp_path):
     started = time.perf_counter()
     (head,) = _advise_fails(cli, path)
     assert time.perf_counter() - started < 2
-    assert head == f"error: {path}: more than 1000 YAML aliases; refusing to expand"
+    assert head == f"error: {path}:4:4008: more than 1000 YAML aliases; refusing to expand"  # the 1,001st
 
 
 @pytest.mark.parametrize("name,systems,protocols", [
