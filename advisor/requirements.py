@@ -10,7 +10,7 @@ import re
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from advisor.errors import InvalidInput, Location
 
@@ -36,6 +36,14 @@ Resource = Literal["ec2", "ebs", "rds", "aurora", "dynamodb", "efs", "fsx", "s3"
 # A requirements file is a page of answers; the bound keeps the pure-Python YAML parser to about a second.
 MAX_BYTES = 64 * 1024
 NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")
+
+
+class _Refusal(ValueError):
+    """A validator's message that already names the value, so no "(got ...)" is added to it."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.hint = message, hint
 
 
 class _Section(BaseModel):
@@ -91,9 +99,18 @@ class Constraints(_Section):
 
     @field_validator("region")
     @classmethod
-    def _region(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", v):
-            raise ValueError(f"expected an AWS Region code such as us-east-1, got {v!r}")
+    def _region(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return v
+        regions = (info.context or {}).get("regions")
+        if regions is None:
+            from advisor.knowledge.loader import load_knowledge
+
+            regions = load_knowledge().regions
+        if v not in regions:
+            near = difflib.get_close_matches(v, list(regions), n=1, cutoff=0.6)
+            raise _Refusal(f"{v!r} is not an AWS Region of the knowledge's list ({len(regions)} Regions, "
+                           "such as us-east-1 or eu-west-1)", hint=f"did you mean {near[0]!r}?" if near else None)
         return v
 
 
@@ -218,7 +235,8 @@ def _literals(tp: Any) -> list[str]:
     return out
 
 
-def parse_requirements(data: Any, doc: Any | None = None, name: str = "<requirements>") -> Requirements:
+def parse_requirements(data: Any, doc: Any | None = None, name: str = "<requirements>",
+                       regions: Any | None = None) -> Requirements:
     """Validate plain data as requirements; errors name file, line, key and the nearest valid value."""
     from advisor.yamlio import Document
 
@@ -228,18 +246,32 @@ def parse_requirements(data: Any, doc: Any | None = None, name: str = "<requirem
         raise InvalidInput("expected a mapping of requirements (version, name, connection, ...)",
                            location=where if where.line else Location(doc.name, 1, 1))
     try:
-        return Requirements.model_validate(data)
+        return Requirements.model_validate(data, context={"regions": regions} if regions is not None else None)
     except ValidationError as exc:
         raise _explain(exc, doc) from None
 
 
 def _explain(exc: ValidationError, doc: Any) -> InvalidInput:
+    """Every problem pydantic found, in file order, each with its own file:line:key."""
+    problems: list[InvalidInput] = []
+    seen: set[tuple] = set()
+    for err in exc.errors():
+        problem = _problem(err, doc)
+        where = problem.location
+        key = (where.line, where.column, where.key, problem.message)
+        if key not in seen:
+            seen.add(key)
+            problems.append(problem)
+    problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0))
+    first, *more = problems
+    return InvalidInput(first.message, location=first.location, hint=first.hint, more=more)
+
+
+def _problem(err: Any, doc: Any) -> InvalidInput:
     from advisor.yamlio import to_plain
 
-    errors = exc.errors()
-    err = errors[0]
     loc = tuple(p for p in err["loc"])
-    if err["type"] == "literal_error" and isinstance(loc[-1], int):
+    if err["type"] == "literal_error" and loc and isinstance(loc[-1], int):
         loc_key = loc[:-1]
     else:
         loc_key = loc
@@ -261,11 +293,11 @@ def _explain(exc: ValidationError, doc: Any) -> InvalidInput:
             hint = f"did you mean {near[0]!r}?"
     elif err["type"] == "missing":
         message = "required key is missing"
+    elif err["type"] == "value_error" and isinstance(err.get("ctx", {}).get("error"), _Refusal):
+        refusal = err["ctx"]["error"]  # our own validators' words already name the value
+        message, hint = refusal.message, refusal.hint
     else:
         message = f"{err['msg'].removeprefix('Value error, ')} (got {to_plain(got)!r})"
-    more = len(errors) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return InvalidInput(message, location=location, hint=hint)
 
 

@@ -104,12 +104,21 @@ def _checked_constructor() -> Any:
                     raise
                 tag = str(getattr(node, "tag", "") or "").rsplit(":", 1)[-1] or "value"
                 detail = str(exc).split(";")[0] if isinstance(exc, ValueError) else "not of that form"
-                raise ConstructorError(None, None, f"cannot read {str(node.value)[:40]!r} as {tag} ({detail})",
+                what = repr(node.value[:40]) if isinstance(node.value, str) else "this collection"
+                raise ConstructorError(None, None, f"cannot read {what} as {tag} ({detail})",
                                        node.start_mark) from None
             if isinstance(data, str) and _SURROGATE.search(data):
                 raise ConstructorError(None, None, "a lone UTF-16 surrogate (\\ud800-\\udfff) is not text",
                                        node.start_mark)
             return data
+
+        def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any) -> Any:
+            try:
+                hash(key)
+            except TypeError:  # a mapping or list as a key (``? [a, b]: 1`` is valid YAML, but no key of ours)
+                raise ConstructorError("while constructing a mapping", node.start_mark,
+                                       "found a list or mapping as a key", key_node.start_mark) from None
+            return super().check_mapping_key(node, key_node, mapping, key, value)
 
     _CONSTRUCTOR = CheckedConstructor
     return _CONSTRUCTOR
@@ -170,6 +179,9 @@ def load_text(text: str, name: str, *, max_nodes: int = MAX_NODES) -> Document:
     except ReaderError as exc:
         raise InvalidInput(f"invalid YAML: {_reader_problem(exc)}", location=_at(text, name, exc.position)) from None
     except YAMLError as exc:
+        raise InvalidInput(f"invalid YAML: {exc}", location=Location(name)) from None
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError, AttributeError) as exc:
+        # a constructor ruamel runs outside construct_object (merge keys, sets, ordered maps): no position
         raise InvalidInput(f"invalid YAML: {exc}", location=Location(name)) from None
     except RecursionError:  # _check_shape bounds nesting, so this is a last resort with no position
         raise InvalidInput(f"nested too deeply (more than {MAX_DEPTH} levels)", location=Location(name)) from None

@@ -158,7 +158,7 @@ def test_requirements_are_validated(kb):
     with pytest.raises(InvalidInput) as info:
         iv.requirements()
     assert info.value.location.key == "constraints.region"
-    assert "AWS Region code" in info.value.message
+    assert "is not an AWS Region" in info.value.message and "(got" not in info.value.message
 
 
 def test_interview_answers_give_a_recommendation(kb, advise):

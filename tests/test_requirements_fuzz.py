@@ -55,6 +55,7 @@ def refusal(text: str) -> InvalidInput:
     ("version: 1\nname: x\ntitle: a\x0cb\n", 3, "U+000C"),
     ("version: 1\nname: x\nconstraints:\n  peak_per_second: .inf\n", 4, "finite"),
     ("version: 1\nname: x\nconstraints:\n  message_kib: .nan\n", 4, "finite"),
+    ("version: 1\nname: d\n? [a, b]: !Ref {a: b}\n? [a, b]: 1\n", 3, "a list or mapping as a key"),
 ])
 def test_malformed_scalars_and_bombs_are_refused_at_their_line(text, line, words):
     err = refusal(text)

@@ -49,7 +49,8 @@ def abort(error: MqadviseError) -> NoReturn:
     from rich.markup import escape
 
     label = {2: "error", 3: "no fit", 1: "error"}.get(error.exit_code, "error")
-    err().print(f"[bold red]{label}:[/] {escape(error.render())}")
+    for problem in getattr(error, "problems", [error]):
+        err().print(f"[bold red]{label}:[/] {escape(problem.render())}")
     raise SystemExit(error.exit_code)
 
 

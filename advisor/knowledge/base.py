@@ -53,6 +53,7 @@ class KnowledgeBase(BaseModel):
     patterns: list[Pattern]
     questions: list[Question]
     study: list[StudyItem] = Field(default_factory=list)  # the authored study bank (knowledge/study/)
+    regions: dict[str, str] = Field(default_factory=dict)  # Region code -> name (knowledge/regions.yaml)
     digest: str = ""
     files: dict[str, str] = Field(default_factory=dict)  # logical name -> relative path, for messages
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from advisor.errors import KnowledgeError, Location
 
-SCHEMA_VERSION = "3"  # bump whenever what the cache holds changes meaning
-SINGLE_FILES = ("relations.yaml", "endpoints.yaml", "patterns.yaml", "questions.yaml")
+SCHEMA_VERSION = "4"  # bump whenever what the cache holds changes meaning
+SINGLE_FILES = ("relations.yaml", "endpoints.yaml", "patterns.yaml", "questions.yaml", "regions.yaml")
 
 
 @dataclass(frozen=True)
