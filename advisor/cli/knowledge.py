@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from advisor.cli.console import HELP_MARKUP
+from advisor.cli.formats import format_option
 
 app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Inspect and validate the knowledge base.", no_args_is_help=True)
 
@@ -14,7 +15,7 @@ app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Inspect and validate the k
 @app.command("check")
 def check(
     root: Path = typer.Option(None, "--root", help="A knowledge folder to check instead of the bundled one."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: str = format_option("text", "json", what="the findings"),
 ) -> None:
     """Validate every knowledge file; exit 1 with file:line findings when something is wrong."""
     from advisor.api import check_knowledge
