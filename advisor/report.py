@@ -127,7 +127,7 @@ def print_text(result: Result, kb, console, *, explain: bool = False) -> None:
         console.print(Panel(head, title=f"Recommendation for {escape(req.name)}", border_style="green"))
         why = Table(title="Why", show_header=False, box=None, pad_edge=False)
         why.add_column("reason")
-        why.add_column("fact", style="dim")
+        why.add_column("fact", style="dim", no_wrap=True)  # a fact id is what `explain` and `--why-not` take
         for ev in [rec, *result.supplements]:
             for r in ev.satisfied:
                 why.add_row(f"✓ {escape(r.text)}", escape(r.fact or ""))
@@ -136,7 +136,9 @@ def print_text(result: Result, kb, console, *, explain: bool = False) -> None:
         if watch:
             console.print("\n[bold]What to watch[/]")
             for w in watch:
-                console.print(f" ! {escape(w.text)} [dim]({escape(w.fact or '')} {escape(w.source or '')})[/]")
+                # soft_wrap: no line break is inserted, so the URL at the end stays whole for copying
+                console.print(f" ! {escape(w.text)} [dim]({escape(w.fact or '')} {escape(w.source or '')})[/]",
+                              soft_wrap=True)
         alts = [c for c in result.candidates if c is not rec]
         if alts:
             t = Table(title="Alternatives, ranked", title_justify="left")
