@@ -320,5 +320,17 @@ def dump_requirements(req: Requirements) -> str:
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False
     buf = io.StringIO()
-    yaml.dump(req.to_data(), buf)
+    yaml.dump(_tidy(req.to_data()), buf)
     return buf.getvalue()
+
+
+def _tidy(node: Any) -> Any:
+    """What a person would write: 300 rather than 300.0, and no empty ``connection: {}`` sections."""
+    if isinstance(node, dict):
+        tidy = {k: _tidy(v) for k, v in node.items()}
+        return {k: v for k, v in tidy.items() if v != {}}
+    if isinstance(node, list):
+        return [_tidy(v) for v in node]
+    if isinstance(node, float) and node.is_integer():
+        return int(node)
+    return node
