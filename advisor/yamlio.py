@@ -214,11 +214,9 @@ def _check_shape(text: str, name: str) -> None:
     than the parse the real load does anyway. Syntax errors are left to the real load, which reports
     them with their position.
     """
-    _check_brackets(text, name)
-    # Each collection starts at an indicator or a new line, so a small file cannot nest deeply: skip the pass.
-    most = sum(text.count(c) for c in "[{-?:\n")
-    if most < MAX_DEPTH and "*" not in text:
-        return
+    flow = _check_brackets(text, name)
+    if text.count("*") <= MAX_ALIASES and flow + _block_depth_bound(text) <= MAX_DEPTH:
+        return  # neither bound can be crossed: spare the second parse (the knowledge files are 0.5 MB)
     from ruamel.yaml import YAML
     from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
@@ -249,23 +247,37 @@ def _check_shape(text: str, name: str) -> None:
 _BRACKET = re.compile(r"[\[\]{}]")
 
 
-def _check_brackets(text: str, name: str) -> None:
+def _check_brackets(text: str, name: str) -> int:
     """Bound flow nesting on the characters alone: ruamel's scanner is quadratic in unclosed ``[``.
 
     Brackets inside quotes count too, so this can only overestimate, and only a file with more than
-    MAX_DEPTH unclosed brackets in a row is refused.
+    MAX_DEPTH unclosed brackets in a row is refused. Returns the deepest bracket nesting seen.
     """
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return
-    depth = 0
+    opened = text.count("[") + text.count("{")
+    if opened <= MAX_DEPTH:
+        return opened
+    depth = deepest = 0
     for match in _BRACKET.finditer(text):
         if match.group() in "[{":
             depth += 1
+            deepest = max(deepest, depth)
             if depth > MAX_DEPTH:
                 raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep; refusing to load",
                                    location=_at(text, name, match.start()))
         elif depth:
             depth -= 1
+    return deepest
+
+
+def _block_depth_bound(text: str) -> int:
+    """An upper bound of block nesting: a nested block collection is indented further, except a list under
+    a key (at most one more level per indentation step), or follows an indicator on the same line."""
+    deepest = 0
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" \t"))
+        inline = line.count("- ") + line.count("? ") + line.count(": ") + line.endswith((":", "-", "?"))
+        deepest = max(deepest, 2 * indent + 2 + inline)
+    return deepest
 
 
 def _mark(ev: Any, name: str) -> Location:
