@@ -39,6 +39,10 @@ class ControllingTerminal(Terminal):
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=5)
+        try:
+            os.close(self.master)
+        except OSError:  # wait() closed it already
+            pass
 
 
 @pytest.fixture

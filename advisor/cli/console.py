@@ -54,5 +54,13 @@ def abort(error: MqadviseError) -> NoReturn:
     raise SystemExit(error.exit_code)
 
 
+def spinner(message: str):
+    """A live line on a terminal's stderr while work of a second or more runs; nothing when stderr is piped."""
+    import contextlib
+
+    console = err()
+    return console.status(message) if console.is_terminal else contextlib.nullcontext()
+
+
 def wants_color() -> bool:
     return sys.stdout.isatty()

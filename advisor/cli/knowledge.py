@@ -19,9 +19,10 @@ def check(
 ) -> None:
     """Validate every knowledge file; exit 1 with file:line findings when something is wrong."""
     from advisor.api import check_knowledge
-    from advisor.cli.console import print_data, print_json
+    from advisor.cli.console import print_data, print_json, spinner
 
-    findings, summary = check_knowledge(root)
+    with spinner("checking the knowledge files (schema, references, sources)"):
+        findings, summary = check_knowledge(root)
     if output_format == "json":
         print_json({"findings": [{"file": f.location.file, "line": f.location.line, "severity": f.severity,
                                   "message": f.message} for f in findings], "summary": summary})
