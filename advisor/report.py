@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from advisor.engine.result import Result
+from advisor.phrases import aside
 from advisor.wording import cite as _cite
 from advisor.wording import excluded_name as _excluded_name
 from advisor.wording import services_line as _services
@@ -137,8 +138,7 @@ def print_text(result: Result, kb, console, *, explain: bool = False) -> None:
             console.print("\n[bold]What to watch[/]")
             for w in watch:
                 # soft_wrap: no line break is inserted, so the URL at the end stays whole for copying
-                console.print(f" ! {escape(w.text)} [dim]({escape(w.fact or '')} {escape(w.source or '')})[/]",
-                              soft_wrap=True)
+                console.print(f" ! {escape(w.text)}[dim]{escape(aside(w.fact, w.source))}[/]", soft_wrap=True)
         alts = [c for c in result.candidates if c is not rec]
         if alts:
             t = Table(title="Alternatives, ranked", title_justify="left")
