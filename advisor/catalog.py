@@ -43,14 +43,18 @@ def services_json(kb: KnowledgeBase) -> list[dict[str, Any]]:
 def print_services(kb: KnowledgeBase, console) -> None:
     from rich.table import Table
 
-    t = Table(title=f"Services (knowledge as of {kb.as_of})", title_justify="left")
-    t.add_column("id")
-    t.add_column("service")
-    t.add_column("variants")
-    t.add_column("model")
+    rows = []
     for s in kb.services.values():
         models = sorted({str(kb.value(o, "model")) for o in kb.options if o.service == s.id})
-        t.add_row(s.id, s.short_name, ", ".join(s.variants) or "—", ", ".join(models))
+        rows.append((s.id, s.short_name, ", ".join(s.variants) or "—", ", ".join(models)))
+    t = Table(title=f"Services (knowledge as of {kb.as_of})", title_justify="left")
+    # The ids and variants are what `explain` and `compare` take: never cut, never broken inside a word.
+    t.add_column("id", no_wrap=True, min_width=max(len(r[0]) for r in rows))
+    t.add_column("service")
+    t.add_column("variants (id:variant)", min_width=max(len(v) + 1 for s in kb.services.values() for v in s.variants))
+    t.add_column("model")
+    for row in rows:
+        t.add_row(*row)
     console.print(t)
 
 
@@ -72,27 +76,38 @@ def card_json(kb: KnowledgeBase, opt: Option) -> dict[str, Any]:
 
 
 def print_card(kb: KnowledgeBase, opt: Option, console) -> None:
+    """The service card for a terminal: facts, limitations and traps, with each source URL printed once
+    as a numbered footnote on a line of its own, so no URL is wrapped or cut where it can be copied."""
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
 
     data = card_json(kb, opt)
-    console.print(Panel(escape(data["summary"]), title=escape(data["name"]), subtitle=escape(data["docs"])))
+    notes: dict[str, int] = {}
+
+    def cite(url: str) -> str:
+        return f"[{notes.setdefault(url, len(notes) + 1)}]"
+
+    console.print(Panel(escape(data["summary"]), title=escape(data["name"]), subtitle=f"docs {cite(data['docs'])}"))
     for o in data["options"]:
         t = Table(title=escape(o["name"]), title_justify="left")
-        t.add_column("fact")
+        t.add_column("fact", no_wrap=True, min_width=min(40, max((len(n) for n in o["facts"]), default=4)))
         t.add_column("value")
-        t.add_column("source", style="dim", overflow="fold")
+        t.add_column("source", style="dim", no_wrap=True)
         for name, f in o["facts"].items():
             value = units.figure(kb.fact(Option.parse(o["id"]), name).fact)
             flag = " (unconfirmed)" if f.get("status") == "unconfirmed" else ""
-            t.add_row(name, escape(value + flag), escape(f"{f['source']} · {f['as_of']}"))
+            t.add_row(name, escape(value + flag), escape(f"{cite(f['source'])} {f['as_of']}"))
         console.print(t)
     for title, key in (("Limitations", "limitations"), ("Exam traps", "exam_traps")):
         if data[key]:
             console.print(f"[bold]{title}[/]")
             for n in data[key]:
-                console.print(f" • {escape(n['text'])} [dim]{escape(n['source'])}[/]")
+                console.print(f" • {escape(n['text'])} [dim]{escape(cite(n['source']))}[/]")
+    console.print("[bold]Sources[/]")
+    for url, number in notes.items():
+        # soft_wrap: the line is printed whole; a narrow terminal wraps it without inserting a line break
+        console.print(f"[dim]{escape(f'[{number}]')}[/] {escape(url)}", soft_wrap=True, overflow="ignore")
 
 
 def card_markdown(kb: KnowledgeBase, service: str) -> str:

@@ -47,7 +47,20 @@ class MqadviseError(Exception):
 
 
 class InvalidInput(MqadviseError):
-    """A file or argument the user gave is malformed or not of the contract."""
+    """A file or argument the user gave is malformed or not of the contract.
+
+    One file can have several problems: the first is this error, the rest are in ``more``, and each is
+    printed on its own line with its own file:line:key.
+    """
+
+    def __init__(self, message: str, *, location: Location | None = None, hint: str | None = None,
+                 more: list[InvalidInput] | None = None):
+        super().__init__(message, location=location, hint=hint)
+        self.more = list(more or [])
+
+    @property
+    def problems(self) -> list[InvalidInput]:
+        return [self, *self.more]
 
 
 class UsageError(MqadviseError):

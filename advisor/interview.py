@@ -13,6 +13,54 @@ from advisor.errors import InvalidInput
 from advisor.knowledge.schema import Question
 
 SKIP_WORDS = ("", "-", "?skip", "skip", "not sure", "n/a", "dont know", "don't know")
+BACK_WORDS = ("<", "back")
+
+# Units people type, as (kind, factor to the kind's base unit): bytes, seconds, or events per second.
+_UNITS: dict[str, tuple[str, float]] = {
+    "b": ("size", 1), "byte": ("size", 1), "bytes": ("size", 1),
+    "kb": ("size", 1000), "mb": ("size", 1000**2), "gb": ("size", 1000**3),
+    "kib": ("size", 1024), "mib": ("size", 1024**2), "gib": ("size", 1024**3),
+    "ms": ("time", 0.001), "millisecond": ("time", 0.001), "milliseconds": ("time", 0.001),
+    "s": ("time", 1), "sec": ("time", 1), "second": ("time", 1), "seconds": ("time", 1),
+    "m": ("time", 60), "min": ("time", 60), "minute": ("time", 60), "minutes": ("time", 60),
+    "h": ("time", 3600), "hr": ("time", 3600), "hour": ("time", 3600), "hours": ("time", 3600),
+    "d": ("time", 86400), "day": ("time", 86400), "days": ("time", 86400),
+    "w": ("time", 604800), "week": ("time", 604800), "weeks": ("time", 604800),
+    "/s": ("rate", 1), "/sec": ("rate", 1), "/second": ("rate", 1), "per second": ("rate", 1),
+    "messages/second": ("rate", 1), "msg/s": ("rate", 1),
+    "/min": ("rate", 1 / 60), "/minute": ("rate", 1 / 60), "per minute": ("rate", 1 / 60),
+    "/h": ("rate", 1 / 3600), "/hour": ("rate", 1 / 3600), "per hour": ("rate", 1 / 3600),
+    "/day": ("rate", 1 / 86400), "per day": ("rate", 1 / 86400),
+}
+_NUMBER_WITH_UNIT = re.compile(r"\s*([-+]?(?:\d[\d,_]*)?\.?\d+(?:e[-+]?\d+)?)\s*([a-z/ ]*?)\s*", re.IGNORECASE)
+
+
+def convert(text: str, unit: str | None) -> tuple[float, str | None]:
+    """A typed number, with an optional unit ("2 KB", "1 MiB", "300ms", "72000/min"), in ``unit``.
+
+    Returns the number and, when a unit was typed, the conversion in words ("2 KB = 1.95 KiB").
+    """
+    m = _NUMBER_WITH_UNIT.fullmatch(text)
+    if not m:
+        raise ValueError(text)
+    number = float(m.group(1).replace(",", "").replace("_", ""))
+    typed = " ".join(m.group(2).lower().split())
+    if not typed or unit is None or typed == unit.lower():
+        if typed and unit is None:
+            raise ValueError(text)
+        return number, None
+    have, want = _UNITS.get(typed), _UNITS.get(unit.lower())
+    if have is None or want is None or have[0] != want[0]:
+        raise ValueError(text)
+    value = number * have[1] / want[1]
+    shown = " ".join(m.group(2).split())  # as typed, case kept
+    space = "" if shown.startswith("/") else " "
+    return value, f"{m.group(1)}{space}{shown} = {_plain(value)} {unit}"
+
+
+def _plain(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.3g}" if value < 1 else f"{value:,.2f}"
+
 TRUE_WORDS = ("y", "yes", "true", "1", "on")
 FALSE_WORDS = ("n", "no", "false", "0", "off")
 
@@ -44,6 +92,8 @@ class Interview:
         self.questions = list(questions)
         self.answers: dict[str, Any] = {}
         self.asked: set[str] = set()
+        self.history: list[Question] = []  # the questions answered or skipped, in order, for going back
+        self.note: str | None = None       # what the last answer was read as, when it was converted
         self._lists = list_keys()
 
     # ---- flow --------------------------------------------------------------------------------
@@ -71,17 +121,32 @@ class Interview:
 
     # ---- answers -----------------------------------------------------------------------------
     def skip(self, q: Question) -> None:
-        self.asked.add(q.id)
+        self._done(q)
         self.answers.pop(q.key, None)
+
+    def back(self) -> Question | None:
+        """Forget the last answer, so that its question is asked again next; None at the first question."""
+        if not self.history:
+            return None
+        q = self.history.pop()
+        self.asked.discard(q.id)
+        self.answers.pop(q.key, None)
+        return q
+
+    def _done(self, q: Question) -> None:
+        if q.id not in self.asked:
+            self.history.append(q)
+        self.asked.add(q.id)
 
     def answer(self, q: Question, raw: str) -> Any:
         """Parse and store an answer; raise InvalidInput with what is expected when it cannot be read."""
         text = raw.strip()
+        self.note = None
         if text.lower() in SKIP_WORDS:
             self.skip(q)
             return None
         value = self.parse(q, text)
-        self.asked.add(q.id)
+        self._done(q)
         self.answers[q.key] = value
         return value
 
@@ -99,12 +164,17 @@ class Interview:
             raise InvalidInput("expected yes or no")
         if q.kind == "number":
             try:
-                number = float(text.replace(",", "").replace("_", ""))
+                number, self.note = convert(text, q.unit)
             except ValueError:
-                raise InvalidInput(f"expected a number{f' in {q.unit}' if q.unit else ''}") from None
+                kind = _UNITS.get((q.unit or "").lower(), ("",))[0]
+                also = {"size": " (or with a unit: 2 KB, 1 MiB)", "time": " (or with a unit: 300ms, 2 h)",
+                        "rate": " (or per minute or hour: 6000/min)"}.get(kind, "")
+                raise InvalidInput(f"expected a number{f' in {q.unit}' if q.unit else ''}{also}") from None
             if number < 0:
                 raise InvalidInput("expected a number of zero or more")
-            return int(number) if number.is_integer() else number
+            if number != number or number in (float("inf"), float("-inf")):
+                raise InvalidInput("expected a finite number")
+            return int(number) if number.is_integer() else round(number, 6)
         if q.key in self._lists:
             return [part.strip().lower() for part in text.split(",") if part.strip()]
         if q.key == "name":

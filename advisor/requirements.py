@@ -10,7 +10,7 @@ import re
 from types import UnionType
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from advisor.errors import InvalidInput, Location
 
@@ -33,17 +33,37 @@ Access = Literal["file", "block", "tape"]
 Primary = Literal["cloud", "on-premises"]
 Resource = Literal["ec2", "ebs", "rds", "aurora", "dynamodb", "efs", "fsx", "s3", "storage-gateway", "vmware"]
 
+# A requirements file is a page of answers; the bound keeps the pure-Python YAML parser to about a second.
+MAX_BYTES = 64 * 1024
 NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")
 
 
+class _Refusal(ValueError):
+    """A validator's message that already names the value, so no "(got ...)" is added to it."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # .inf and .nan are YAML numbers, but no answer is infinite and strict JSON cannot carry them.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 def _one_or_many(value: Any) -> Any:
+    """A bare value is a list of one; repeated entries count once.
+
+    Deduplicating here bounds the engine's work: ``storage.access: [block, block, ...]`` would otherwise
+    multiply the storage designs it combines, one factor per entry.
+    """
     if value is None:
         return None
-    return value if isinstance(value, list) else [value]
+    items = value if isinstance(value, list) else [value]
+    try:
+        return list(dict.fromkeys(items))
+    except TypeError:  # an unhashable entry (a mapping): left for validation to report at its position
+        return items
 
 
 class Connection(_Section):
@@ -82,9 +102,18 @@ class Constraints(_Section):
 
     @field_validator("region")
     @classmethod
-    def _region(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", v):
-            raise ValueError(f"expected an AWS Region code such as us-east-1, got {v!r}")
+    def _region(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return v
+        regions = (info.context or {}).get("regions")
+        if regions is None:
+            from advisor.knowledge.loader import load_knowledge
+
+            regions = load_knowledge().regions
+        if v not in regions:
+            near = difflib.get_close_matches(v, list(regions), n=1, cutoff=0.6)
+            raise _Refusal(f"{v!r} is not an AWS Region of the knowledge's list ({len(regions)} Regions, "
+                           "such as us-east-1 or eu-west-1)", hint=f"did you mean {near[0]!r}?" if near else None)
         return v
 
 
@@ -93,7 +122,7 @@ class Migration(_Section):
     protocols: list[Protocol] | None = None
     code_changes: CodeChanges | None = None
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
     _lists = field_validator("from_", "protocols", mode="before")(classmethod(lambda cls, v: _one_or_many(v)))
 
     @property
@@ -215,7 +244,8 @@ def _literals(tp: Any) -> list[str]:
     return out
 
 
-def parse_requirements(data: Any, doc: Any | None = None, name: str = "<requirements>") -> Requirements:
+def parse_requirements(data: Any, doc: Any | None = None, name: str = "<requirements>",
+                       regions: Any | None = None) -> Requirements:
     """Validate plain data as requirements; errors name file, line, key and the nearest valid value."""
     from advisor.yamlio import Document
 
@@ -225,18 +255,32 @@ def parse_requirements(data: Any, doc: Any | None = None, name: str = "<requirem
         raise InvalidInput("expected a mapping of requirements (version, name, connection, ...)",
                            location=where if where.line else Location(doc.name, 1, 1))
     try:
-        return Requirements.model_validate(data)
+        return Requirements.model_validate(data, context={"regions": regions} if regions is not None else None)
     except ValidationError as exc:
         raise _explain(exc, doc) from None
 
 
 def _explain(exc: ValidationError, doc: Any) -> InvalidInput:
+    """Every problem pydantic found, in file order, each with its own file:line:key."""
+    problems: list[InvalidInput] = []
+    seen: set[tuple] = set()
+    for err in exc.errors():
+        problem = _problem(err, doc)
+        where = problem.location
+        key = (where.line, where.column, where.key, problem.message)
+        if key not in seen:
+            seen.add(key)
+            problems.append(problem)
+    problems.sort(key=lambda p: (p.location.line or 0, p.location.column or 0))
+    first, *more = problems
+    return InvalidInput(first.message, location=first.location, hint=first.hint, more=more)
+
+
+def _problem(err: Any, doc: Any) -> InvalidInput:
     from advisor.yamlio import to_plain
 
-    errors = exc.errors()
-    err = errors[0]
     loc = tuple(p for p in err["loc"])
-    if err["type"] == "literal_error" and isinstance(loc[-1], int):
+    if err["type"] == "literal_error" and loc and isinstance(loc[-1], int):
         loc_key = loc[:-1]
     else:
         loc_key = loc
@@ -258,18 +302,18 @@ def _explain(exc: ValidationError, doc: Any) -> InvalidInput:
             hint = f"did you mean {near[0]!r}?"
     elif err["type"] == "missing":
         message = "required key is missing"
+    elif err["type"] == "value_error" and isinstance(err.get("ctx", {}).get("error"), _Refusal):
+        refusal = err["ctx"]["error"]  # our own validators' words already name the value
+        message, hint = refusal.message, refusal.hint
     else:
         message = f"{err['msg'].removeprefix('Value error, ')} (got {to_plain(got)!r})"
-    more = len(errors) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return InvalidInput(message, location=location, hint=hint)
 
 
 def load_requirements(path: str) -> Requirements:
     from advisor.yamlio import load_file
 
-    doc = load_file(path, max_bytes=1024 * 1024)
+    doc = load_file(path, max_bytes=MAX_BYTES)
     from advisor.yamlio import to_plain
 
     return parse_requirements(to_plain(doc.data), doc, doc.name)
@@ -285,5 +329,17 @@ def dump_requirements(req: Requirements) -> str:
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False
     buf = io.StringIO()
-    yaml.dump(req.to_data(), buf)
+    yaml.dump(_tidy(req.to_data()), buf)
     return buf.getvalue()
+
+
+def _tidy(node: Any) -> Any:
+    """What a person would write: 300 rather than 300.0, and no empty ``connection: {}`` sections."""
+    if isinstance(node, dict):
+        tidy = {k: _tidy(v) for k, v in node.items()}
+        return {k: v for k, v in tidy.items() if v != {}}
+    if isinstance(node, list):
+        return [_tidy(v) for v in node]
+    if isinstance(node, float) and node.is_integer():
+        return int(node)
+    return node

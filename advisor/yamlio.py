@@ -1,14 +1,18 @@
 """Safe, bounded YAML loading that keeps line and column of every key.
 
 User files are read with ruamel.yaml's round-trip loader (no arbitrary objects, positions kept).
-Bounds: the file size, and the number of nodes reachable after alias expansion, so that an
-alias bomb ("billion laughs") is reported instead of exhausting memory when the data is walked.
+Bounds: the file size, the nesting depth and the number of aliases (checked in one pass over the parser's
+events before anything is built, so deep nesting cannot exhaust Python's stack), and the number of nodes
+reachable after alias expansion, so that an alias bomb ("billion laughs") is reported instead of exhausting
+memory when the data is walked. A scalar ruamel cannot build (``0x_``, ``2026-13-45``, ``!!bool maybe``)
+or a string holding a lone UTF-16 surrogate is refused at its own line, never raised as a traceback.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,9 @@ from advisor.errors import InvalidInput, Location
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 2_000_000
 MAX_ALIASES = 1_000
+MAX_DEPTH = 100  # nesting of collections; real files nest a few levels, the composer recurses per level
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -68,7 +75,53 @@ def _yaml():
 
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
+    yaml.Constructor = _checked_constructor()
     return yaml
+
+
+_CONSTRUCTOR: Any = None
+
+
+def _checked_constructor() -> Any:
+    """ruamel's round-trip constructor, with every scalar it cannot build turned into a marked error.
+
+    ruamel's int/float/bool/timestamp constructors raise ValueError, IndexError or KeyError on text that
+    matches their pattern but is not a value (``0x_``, ``._``, ``2026-13-45``, ``!!bool maybe``, an int
+    of 5,000 digits). Wrapping ``construct_object`` catches each at the innermost node, so the error
+    carries that node's line.
+    """
+    global _CONSTRUCTOR
+    if _CONSTRUCTOR is not None:
+        return _CONSTRUCTOR
+    from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+
+    class CheckedConstructor(RoundTripConstructor):
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                data = super().construct_object(node, deep=deep)
+            except (ValueError, IndexError, KeyError, TypeError, OverflowError) as exc:
+                if isinstance(exc, ConstructorError):
+                    raise
+                tag = str(getattr(node, "tag", "") or "").rsplit(":", 1)[-1] or "value"
+                detail = str(exc).split(";")[0] if isinstance(exc, ValueError) else "not of that form"
+                what = repr(node.value[:40]) if isinstance(node.value, str) else "this collection"
+                raise ConstructorError(None, None, f"cannot read {what} as {tag} ({detail})",
+                                       node.start_mark) from None
+            if isinstance(data, str) and _SURROGATE.search(data):
+                raise ConstructorError(None, None, "a lone UTF-16 surrogate (\\ud800-\\udfff) is not text",
+                                       node.start_mark)
+            return data
+
+        def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any) -> Any:
+            try:
+                hash(key)
+            except TypeError:  # a mapping or list as a key (``? [a, b]: 1`` is valid YAML, but no key of ours)
+                raise ConstructorError("while constructing a mapping", node.start_mark,
+                                       "found a list or mapping as a key", key_node.start_mark) from None
+            return super().check_mapping_key(node, key_node, mapping, key, value)
+
+    _CONSTRUCTOR = CheckedConstructor
+    return _CONSTRUCTOR
 
 
 def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> str:
@@ -108,19 +161,30 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> st
 
 def load_text(text: str, name: str, *, max_nodes: int = MAX_NODES) -> Document:
     """Parse YAML text; raise InvalidInput with file:line:column on any syntax problem."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    import warnings
 
-    if text.count("*") and _alias_count(text) > MAX_ALIASES:
-        raise InvalidInput(f"more than {MAX_ALIASES} YAML aliases; refusing to expand", location=Location(name))
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    _check_shape(text, name)
     try:
-        data = _yaml().load(io.StringIO(text))
+        with warnings.catch_warnings():  # a reused anchor is valid YAML 1.2 (the later one wins): no warning
+            warnings.simplefilter("ignore")
+            data = _yaml().load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         problem = exc.problem or exc.context or "invalid YAML"
         raise InvalidInput(f"invalid YAML: {problem}", location=loc) from None
+    except ReaderError as exc:
+        raise InvalidInput(f"invalid YAML: {_reader_problem(exc)}", location=_at(text, name, exc.position)) from None
     except YAMLError as exc:
         raise InvalidInput(f"invalid YAML: {exc}", location=Location(name)) from None
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError, AttributeError) as exc:
+        # a constructor ruamel runs outside construct_object (merge keys, sets, ordered maps): no position
+        raise InvalidInput(f"invalid YAML: {exc}", location=Location(name)) from None
+    except RecursionError:  # _check_shape bounds nesting, so this is a last resort with no position
+        raise InvalidInput(f"nested too deeply (more than {MAX_DEPTH} levels)", location=Location(name)) from None
     _check_expansion(data, name, max_nodes)
     return Document(data, name)
 
@@ -129,14 +193,96 @@ def load_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Do
     return load_text(read_text(path, max_bytes=max_bytes), str(path))
 
 
-def _alias_count(text: str) -> int:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.events import AliasEvent
+def _at(text: str, name: str, position: int | None) -> Location:
+    """The line and column of a character offset in ``text``."""
+    if position is None or position < 0:
+        return Location(name)
+    before = text[:position]
+    return Location(name, before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1)
 
+
+def _reader_problem(exc: Any) -> str:
+    char = exc.character
+    shown = f"byte 0x{ord(char):02x}" if isinstance(char, bytes) else f"character U+{char:04X}"
+    return f"{shown} is not allowed in YAML ({exc.reason})"
+
+
+def _check_shape(text: str, name: str) -> None:
+    """Refuse too deep nesting or too many aliases from the parser's events, before any object is built.
+
+    One pass, stopping at the first bound crossed, so its cost is linear in the text and never more
+    than the parse the real load does anyway. Syntax errors are left to the real load, which reports
+    them with their position.
+    """
+    flow = _check_brackets(text, name)
+    if text.count("*") <= MAX_ALIASES and flow + _block_depth_bound(text) <= MAX_DEPTH:
+        return  # neither bound can be crossed: spare the second parse (the knowledge files are 0.5 MB)
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+
+    depth = aliases = 0
     try:
-        return sum(1 for ev in YAML(typ="rt", pure=True).parse(io.StringIO(text)) if isinstance(ev, AliasEvent))
-    except Exception:  # syntax errors are reported by the real load with their position
-        return 0
+        for ev in YAML(typ="rt", pure=True).parse(io.StringIO(text)):
+            if isinstance(ev, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep; refusing to load",
+                                       location=_mark(ev, name))
+            elif isinstance(ev, CollectionEndEvent):
+                depth -= 1
+            elif isinstance(ev, AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise InvalidInput(f"more than {MAX_ALIASES} YAML aliases; refusing to expand",
+                                       location=_mark(ev, name))
+    except InvalidInput:
+        raise
+    except RecursionError:
+        raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep; refusing to load",
+                           location=Location(name)) from None
+    except Exception:  # noqa: BLE001 - syntax errors are reported by the real load with their position
+        return
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_brackets(text: str, name: str) -> int:
+    """Bound flow nesting on the characters alone: ruamel's scanner is quadratic in unclosed ``[``.
+
+    Brackets inside quotes count too, so this can only overestimate, and only a file with more than
+    MAX_DEPTH unclosed brackets in a row is refused. Returns the deepest bracket nesting seen.
+    """
+    opened = text.count("[") + text.count("{")
+    if opened <= MAX_DEPTH:
+        return opened
+    depth = deepest = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep; refusing to load",
+                                   location=_at(text, name, match.start()))
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+def _block_depth_bound(text: str) -> int:
+    """An upper bound of block nesting: a nested block collection is indented further, except a list under
+    a key (at most one more level per indentation step), or follows an indicator on the same line."""
+    deepest = 0
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" \t"))
+        inline = line.count("- ") + line.count("? ") + line.count(": ") + line.endswith((":", "-", "?"))
+        deepest = max(deepest, 2 * indent + 2 + inline)
+    return deepest
+
+
+def _mark(ev: Any, name: str) -> Location:
+    mark = getattr(ev, "start_mark", None)
+    return Location(name, mark.line + 1, mark.column + 1) if mark is not None else Location(name)
 
 
 def _check_expansion(data: Any, name: str, max_nodes: int) -> None:

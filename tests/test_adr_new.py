@@ -126,7 +126,7 @@ def test_content_from_the_decision(kb):
 
 def test_no_fit_exits_3(cli, tmp_path):
     req = tmp_path / "conflict.yaml"
-    req.write_text((ROOT / "tests/data/requirements/conflict-sync-retention.yaml").read_text())
+    req.write_text((ROOT / "tests/data/requirements/conflict-sync-replay.yaml").read_text())
     code, _, err = cli("adr", "new", "--answers", req, "--dir", tmp_path / "adr")
     assert code == 3, err
     assert not (tmp_path / "adr").exists() or not list((tmp_path / "adr").iterdir())

@@ -12,7 +12,7 @@ from tests.helpers import DATA, run_mqadvise
 
 FANOUT = EXAMPLES / "order-fanout-filtering.yaml"        # recommends sns:standard -> sqs:standard
 CLICKSTREAM = EXAMPLES / "clickstream-analytics.yaml"    # SQS is excluded by hard requirements
-CONFLICT = DATA / "requirements" / "conflict-sync-retention.yaml"
+CONFLICT = DATA / "requirements" / "conflict-sync-replay.yaml"
 
 
 def _ok(result):

@@ -158,7 +158,7 @@ def test_requirements_are_validated(kb):
     with pytest.raises(InvalidInput) as info:
         iv.requirements()
     assert info.value.location.key == "constraints.region"
-    assert "AWS Region code" in info.value.message
+    assert "is not an AWS Region" in info.value.message and "(got" not in info.value.message
 
 
 def test_interview_answers_give_a_recommendation(kb, advise):
@@ -229,3 +229,57 @@ def test_ctrl_c_quits_cleanly(tmp_path):
     assert code == 130, term.output[-2000:]
     assert "Traceback" not in term.output
     assert "Recommendation" not in term.output
+
+
+@pytest.mark.parametrize("typed, unit, value, note", [
+    ("2 KB", "KiB", 1.953125, "2 KB = 1.95 KiB"),
+    ("1 MiB", "KiB", 1024, "1 MiB = 1,024 KiB"),
+    ("300ms", "seconds", 0.3, "300 ms = 0.3 seconds"),
+    ("2 h", "minutes", 120, "2 h = 120 minutes"),
+    ("6000/min", "messages/second", 100, "6000/min = 100 messages/second"),
+    ("1,200", "messages/second", 1200, None),
+    ("7 days", "days", 7, None),
+])
+def test_numbers_take_the_units_people_type(typed, unit, value, note):
+    from advisor.interview import convert
+
+    got, said = convert(typed, unit)
+    assert got == pytest.approx(value) and said == note
+
+
+@pytest.mark.parametrize("typed, unit", [("2 KB", "days"), ("5 parsecs", "days"), ("1 MiB", "messages/second"),
+                                         ("ten", "KiB"), ("3 KB", None)])
+def test_a_unit_of_another_kind_is_refused(typed, unit):
+    from advisor.interview import convert
+
+    with pytest.raises(ValueError):
+        convert(typed, unit)
+
+
+def test_back_forgets_the_last_answer_and_asks_it_again(kb):
+    from advisor.interview import Interview
+
+    iv = Interview(kb.questions)
+    assert iv.back() is None
+    first = iv.next_question()
+    iv.answer(first, "connection")
+    second = iv.next_question()
+    iv.answer(second, "")            # skipped answers are steps too
+    assert iv.back() is second and iv.next_question() is second
+    assert iv.back() is first and iv.next_question() is first and first.key not in iv.answers
+
+
+def test_the_saved_file_has_integers_and_no_empty_sections():
+    from advisor.requirements import dump_requirements, parse_requirements
+
+    req = parse_requirements({"version": 1, "name": "x", "constraints": {"peak_per_second": 300, "message_kib": 1.5}})
+    assert dump_requirements(req) == ("version: 1\nname: x\nconstraints:\n  peak_per_second: 300\n"
+                                      "  message_kib: 1.5\n")
+
+
+def test_a_choice_example_is_shown_as_what_you_type(kb):
+    from advisor.cli.interview_ui import typed_example
+
+    first = kb.questions[0]
+    values = [str(c.value) for c in first.choices]
+    assert typed_example(first) == f"{values.index(str(first.example)) + 1} (or {first.example})"

@@ -1,78 +1,131 @@
-"""The interview in a real terminal (a pty), answered as an architect would (issue 10's proof).
-
-MQTT sensors on premises streaming into S3 for analytics must end on IoT Core with Firehose, and an
-ActiveMQ/JMS lift-and-shift on Amazon MQ for ActiveMQ. The answers are typed at each prompt; any question
-not listed here is skipped with Enter, as a user who does not know would.
-"""
+"""The interview in a real terminal (a pty that is the child's controlling terminal, so Ctrl-C is a signal),
+typed at as a person would: going back, units, Ctrl-C, and the saved file."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 
 import pytest
 
-from tests.test_study_pty import Terminal
+from tests.test_study_pty import ROOT, Terminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 
-def last_question(screen: str) -> str:
-    """The question printed above the newest prompt: the last line ending in '?' (choices never do)."""
-    for line in reversed(screen.splitlines()):
-        if line.strip().endswith("?"):
-            return line.strip()
-    return ""
 
+class ControllingTerminal(Terminal):
+    def __init__(self, args: list[str], env: dict[str, str]):
+        import pty
 
-def interview(env, answers: dict[str, str]) -> str:
-    """Answer every question by its prompt text; return the screen once the recommendation is printed."""
-    t = Terminal([], env)
-    for _ in range(60):
-        m = t.expect(r"(›|Recommendation for|No design satisfies)", timeout=60)
-        if m.group(1) != "›":
-            break
-        question = last_question(t.screen[:m.start()])
-        t.line(next((a for q, a in answers.items() if q in question), ""))
-    else:
-        raise AssertionError("the interview did not end")
-    t.expect(r"Save these answers", timeout=60)
-    t.line("n")
-    t.expect(r"Architecture Decision Record", timeout=30)
-    t.line("n")
-    assert t.wait(timeout=30) == 0
-    return t.screen
+        self.master, slave = pty.openpty()
+        os.set_blocking(self.master, False)
+
+        def own_terminal() -> None:  # a new session whose controlling terminal is the pty (for ^C)
+            import fcntl
+            import termios
+
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        self.proc = subprocess.Popen([sys.executable, "-m", "advisor", *args], stdin=slave, stdout=slave,
+                                     stderr=slave, cwd=ROOT, env=env, close_fds=True, preexec_fn=own_terminal)
+        os.close(slave)
+        self.screen = ""
+        self.seen = 0
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        try:
+            os.close(self.master)
+        except OSError:  # wait() closed it already
+            pass
 
 
 @pytest.fixture
-def env(tmp_path):
+def term_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
     env.update(MQADVISE_DATA_DIR=str(tmp_path / "data"), TERM="xterm", COLUMNS="110", LINES="50",
                PYTHONIOENCODING="utf-8")
     return env
 
 
-def test_mqtt_sensors_on_premises_into_s3_end_on_iot_core_with_firehose(env):
-    screen = interview(env, {
-        "What do you need to decide?": "connection",
-        "short name": "factory-sensors",
-        "stream or a set of separate messages": "streaming",
-        "messages per second at peak": "2000",
-        "largest message": "1",
-        "Who sends the messages?": "iot-device,on-premises",
-        "protocols do the senders speak": "mqtt",
-        "Who receives the messages?": "s3,analytics",
-    })
-    panel = screen[screen.index("Recommendation for factory-sensors"):].split("Why")[0]
-    assert "AWS IoT Core → Amazon Data Firehose" in panel
+@pytest.fixture
+def terminal(term_env, tmp_path):
+    opened: list[ControllingTerminal] = []
+
+    def start(*args: str) -> ControllingTerminal:
+        t = ControllingTerminal(list(args), term_env)
+        opened.append(t)
+        return t
+
+    yield start
+    for t in opened:
+        t.close()
 
 
-def test_activemq_jms_lift_and_shift_ends_on_amazon_mq_for_activemq(env):
-    screen = interview(env, {
-        "What do you need to decide?": "migration",
-        "short name": "jms-estate",
-        "existing systems": "activemq",
-        "protocols or APIs do the existing clients use": "jms,openwire",
-        "code change": "none",
-    })
-    tail = screen[screen.index("Recommendation for jms-estate"):]
-    assert "Amazon MQ for ActiveMQ" in tail.split("Why")[0]
+def test_ctrl_c_ends_the_line_before_exiting(terminal):
+    t = terminal("advise")
+    t.expect("What do you need to decide")
+    t.expect("›")
+    time.sleep(0.5)  # the prompt is drawn before input() starts reading; a person is never that fast
+    t.send("\x03")
+    assert t.wait() == 130
+    tail = t.screen[t.seen:]
+    assert "\ninterrupted\n" in tail  # the prompt's line is ended; the message has a line of its own
+    assert "Traceback" not in tail and "Aborted" not in tail
+
+
+def test_the_first_example_names_what_you_type(terminal):
+    t = terminal("advise")
+    t.expect("What do you need to decide")
+    t.expect("›")
+    t.line("?")
+    t.expect(r"example: 1 \(or connection\)")
+
+
+def test_back_returns_to_the_previous_question_and_units_are_converted(terminal, tmp_path, kb):
+    """The same questions are walked in-process beside the terminal, so each answer goes to its question."""
+    import re
+
+    from advisor.interview import Interview
+
+    saved = tmp_path / "answers.yaml"
+    t = terminal("advise", "--save", str(saved))
+    typed = {"_scope": "connection", "constraints.message_kib": "2 KB", "constraints.delay_seconds": "300ms",
+             "constraints.peak_per_second": "6000/min"}
+    notes = {"constraints.message_kib": "2 KB = 1.95 KiB", "constraints.delay_seconds": "300 ms = 0.3 seconds",
+             "constraints.peak_per_second": "6000/min = 100 messages/second"}
+    mirror = Interview(kb.questions)
+    first = mirror.next_question()
+    t.expect(re.escape(first.prompt))
+    t.expect("›")
+    t.line("<")                                   # nothing before the first question
+    t.expect("this is the first question")
+    t.line("1")
+    second = Interview(kb.questions)
+    second.answer(first, "1")
+    t.expect(re.escape(second.next_question().prompt))
+    t.expect("›")
+    t.line("<")                                   # back to the scope question, asked again below
+    while (q := mirror.next_question()) is not None:
+        t.expect(re.escape(q.prompt))
+        t.expect("›")
+        if q.key == "constraints.peak_per_second":
+            t.line("1 MiB")                       # a size is not a rate: explained, and asked again
+            t.expect("expected a number in messages/second")
+            t.expect("›")
+        raw = typed.get(q.key, "")
+        t.line(raw)
+        mirror.answer(q, raw)
+        if q.key in notes:
+            t.expect(re.escape("= " + notes[q.key]))
+    t.expect("saved the requirements", timeout=60)
+    t.close()
+    text = saved.read_text()
+    assert "message_kib: 1.953125\n" in text and "delay_seconds: 0.3\n" in text
+    assert "peak_per_second: 100\n" in text                       # an integer, not 100.0
+    assert "{}" not in text and "migration:" not in text          # empty sections left out

@@ -1,4 +1,4 @@
-"""Every invalid requirements file: exit 2 and one clear line (file:line:column, key path, what was expected).
+"""Every invalid requirements file: exit 2 and one clear line per problem (file:line:column, key path, what was expected).
 
 Never a traceback. A "did you mean" hint, when there is one, follows on its own indented line.
 """
@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from advisor.errors import InvalidInput
 from tests.helpers import DATA
 
 REQ = DATA / "requirements"
@@ -134,12 +135,14 @@ def test_oversize_file_is_refused_before_reading(cli, tmp_path):
 
 
 def test_requirements_limit_is_below_the_generic_yaml_limit(cli, tmp_path):
-    # a real (not sparse) file just over one MiB: valid YAML, but too large for a requirements file
+    # a real (not sparse) file just over 64 KiB: valid YAML, but too large for a requirements file
+    from advisor.requirements import MAX_BYTES
+
     path = tmp_path / "long-context.yaml"
-    path.write_text("version: 1\nname: long\ncontext: |\n" + ("  " + "x" * 98 + "\n") * 10_500)
-    assert 1024 * 1024 < path.stat().st_size
+    path.write_text("version: 1\nname: long\ncontext: |\n" + ("  " + "x" * 98 + "\n") * 700)
+    assert MAX_BYTES == 64 * 1024 < path.stat().st_size
     (head,) = _advise_fails(cli, path)
-    assert re.match(rf"error: {re.escape(str(path))}: file is \d+ bytes; the limit is 1048576 bytes$", head)
+    assert re.match(rf"error: {re.escape(str(path))}: file is \d+ bytes; the limit is 65536 bytes$", head)
 
 
 def _billion_laughs(levels: int = 9, fan: int = 9) -> str:
@@ -168,7 +171,7 @@ def test_many_aliases_are_refused_before_parsing(cli, tmp_path):
     started = time.perf_counter()
     (head,) = _advise_fails(cli, path)
     assert time.perf_counter() - started < 2
-    assert head == f"error: {path}: more than 1000 YAML aliases; refusing to expand"
+    assert head == f"error: {path}:4:4008: more than 1000 YAML aliases; refusing to expand"  # the 1,001st
 
 
 @pytest.mark.parametrize("name,systems,protocols", [
@@ -192,3 +195,37 @@ def test_error_output_is_the_same_through_graph(cli):
     assert code == 2 and out == ""
     lines = _error_lines(err)
     assert lines[0].startswith(f"error: {path}:5:3: connection.delivery: 'pus' is not valid")
+
+
+def test_every_problem_is_reported_at_once_in_file_order(cli, tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text("version: 1\nname: Many\nconnection: {data: streem}\nconstraints:\n  bogus: 1\n"
+                    "  peak_per_second: -1\nmigration: {from: [kafka, rabitmq]}\n")
+    lines = [line for line in _advise_fails(cli, path) if not line.startswith("  hint:")]
+    assert [line.split(": ")[1] for line in lines] == [
+        f"{path}:2:1", f"{path}:3:14", f"{path}:5:3", f"{path}:6:3", f"{path}:7:27"]
+    assert [line.split(": ")[2] for line in lines] == [
+        "name", "connection.data", "constraints.bogus", "constraints.peak_per_second", "migration.from.1"]
+    assert all(line.startswith("error: ") for line in lines)
+    assert "more problem" not in "\n".join(lines)
+
+
+@pytest.mark.parametrize("region, hint", [("eu-west-9", "eu-west-"), ("mars-1", None), ("US-EAST-1", None)])
+def test_regions_are_checked_against_the_knowledge_list(cli, tmp_path, kb, region, hint):
+    path = tmp_path / "region.yaml"
+    path.write_text(f"version: 1\nname: r\nconstraints:\n  region: {region}\n")
+    lines = _advise_fails(cli, path)
+    assert lines[0] == (f"error: {path}:4:3: constraints.region: '{region}' is not an AWS Region of the "
+                        f"knowledge's list ({len(kb.regions)} Regions, such as us-east-1 or eu-west-1)")
+    assert lines[0].count(region) == 1  # said once, not again as "(got ...)"
+    assert (hint is None) == (len(lines) == 1) and (hint is None or hint in lines[1])
+
+
+def test_a_listed_region_is_accepted(kb):
+    from advisor.requirements import parse_requirements
+
+    assert "ap-southeast-7" in kb.regions
+    req = parse_requirements({"version": 1, "name": "r", "constraints": {"region": "ap-southeast-7"}})
+    assert req.constraints.region == "ap-southeast-7"
+    with pytest.raises(InvalidInput):  # the list passed in is the one checked
+        parse_requirements({"version": 1, "name": "r", "constraints": {"region": "us-east-1"}}, regions={"x-y-1"})

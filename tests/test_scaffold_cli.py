@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFLICT = ROOT / "tests" / "data" / "requirements" / "conflict-sync-retention.yaml"
+CONFLICT = ROOT / "tests" / "data" / "requirements" / "conflict-sync-replay.yaml"
 
 
 def test_list_needs_neither_answers_nor_out_and_speaks_json(cli):

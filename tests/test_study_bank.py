@@ -333,4 +333,4 @@ def test_answer_parsing(bank):
         with pytest.raises(InvalidInput):
             parse_answer(bad, item)
     assert is_correct(double, double.correct_letters)
-    assert not is_correct(single, [l for l in "ABCD" if l not in single.correct_letters][:1])
+    assert not is_correct(single, [x for x in "ABCD" if x not in single.correct_letters][:1])

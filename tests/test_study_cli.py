@@ -29,7 +29,7 @@ def _progress(data_dir):
 
 
 def _wrong(item):
-    return next(l for l in "ABCD" if l not in item.correct_letters)
+    return next(x for x in "ABCD" if x not in item.correct_letters)
 
 
 def test_practice_with_answers_scores_explains_and_records(cli, bank, data_dir):
@@ -41,7 +41,7 @@ def test_practice_with_answers_scores_explains_and_records(cli, bank, data_dir):
     ids = [q["id"] for q in quiz["items"]]
     letters = ["".join(bank[i].correct_letters) for i in ids]
     letters[1] = _wrong(bank[ids[1]]) if bank[ids[1]].choose == 1 else "".join(
-        l for l in "ABCDE"[: len(bank[ids[1]].options)] if l not in bank[ids[1]].correct_letters)[:2]
+        x for x in "ABCDE"[: len(bank[ids[1]].options)] if x not in bank[ids[1]].correct_letters)[:2]
     code, out, _ = cli("study", "practice", "--service", "sqs", "--count", "4", "--seed", "7",
                        "--answers", ",".join(letters), "--format", "json")
     assert code == 0, out
@@ -181,7 +181,7 @@ def test_export_csv_anki_text_and_apkg(cli, bank, tmp_path):
     code, _o, _e = cli("study", "export", "--format", "anki", "--out", tmp_path / "deck.txt", "--service", "mq")
     lines = (tmp_path / "deck.txt").read_text().splitlines()
     assert lines[0] == "#separator:tab" and "#tags column:3" in lines
-    notes = [l for l in lines if not l.startswith("#")]
+    notes = [line for line in lines if not line.startswith("#")]
     assert len(notes) == sum(1 for i in bank.values() if "mq" in i.services)
     assert all(len(n.split("\t")) == 3 and "mqadvise::mq" in n.split("\t")[2] for n in notes)
 

@@ -86,7 +86,7 @@ def bank():
 
 
 def _wrong(item):
-    return next(l for l in "ABCD" if l not in item.correct_letters)
+    return next(letter for letter in "ABCD" if letter not in item.correct_letters)
 
 
 def test_practice_in_a_terminal_explains_each_answer(term_env, bank, tmp_path):

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 
 import typer
 
-
-class GraphFormat(str, Enum):
-    mermaid = "mermaid"
-    dot = "dot"
-    json = "json"
+from advisor.cli.formats import format_option
 
 
 def _complete_service(incomplete: str) -> list[str]:
@@ -21,7 +16,7 @@ def _complete_service(incomplete: str) -> list[str]:
     return [i for i in ids if i.startswith(incomplete)]
 
 
-def services(output_format: str = typer.Option("text", "--format", help="text or json.")) -> None:
+def services(output_format: str = format_option("text", "json")) -> None:
     """List the services and variants the knowledge covers."""
     from advisor import api, catalog
     from advisor.cli.console import out, print_json
@@ -35,7 +30,7 @@ def services(output_format: str = typer.Option("text", "--format", help="text or
 
 def explain(
     service: str = typer.Argument(..., help="A service id, or service:variant.", autocompletion=_complete_service),
-    output_format: str = typer.Option("text", "--format", help="text, json or markdown."),
+    output_format: str = format_option("text", "json", "markdown"),
 ) -> None:
     """A service card: every fact with its unit, source and as-of date, limitations and exam traps."""
     from advisor import api, catalog
@@ -54,7 +49,7 @@ def explain(
 def compare(
     ids: list[str] = typer.Argument(..., help="Two or more service ids or service:variant.",
                                     autocompletion=_complete_service),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: str = format_option("text", "json"),
 ) -> None:
     """Compare services side by side, fact by fact."""
     from advisor import api, catalog
@@ -72,7 +67,7 @@ def compare(
 
 
 def graph(
-    output_format: GraphFormat = typer.Option(GraphFormat.mermaid, "--format", help="mermaid, dot or json."),
+    output_format: str = format_option("mermaid", "dot", "json", default="mermaid"),
     answers: Path = typer.Option(None, "--answers", help="Draw the recommended design for this requirements file."),
 ) -> None:
     """The knowledge graph, or the recommended design of a requirements file."""
@@ -85,9 +80,9 @@ def graph(
         g = catalog.design_graph(kb, result)
     else:
         g = kb.to_networkx()
-    if output_format == GraphFormat.json:
+    if output_format == "json":
         print_json(catalog.graph_json(g))
-    elif output_format == GraphFormat.dot:
+    elif output_format == "dot":
         print_data(catalog.graph_dot(g))
     else:
         print_data(catalog.graph_mermaid(g))

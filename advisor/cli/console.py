@@ -49,8 +49,17 @@ def abort(error: MqadviseError) -> NoReturn:
     from rich.markup import escape
 
     label = {2: "error", 3: "no fit", 1: "error"}.get(error.exit_code, "error")
-    err().print(f"[bold red]{label}:[/] {escape(error.render())}")
+    for problem in getattr(error, "problems", [error]):
+        err().print(f"[bold red]{label}:[/] {escape(problem.render())}")
     raise SystemExit(error.exit_code)
+
+
+def spinner(message: str):
+    """A live line on a terminal's stderr while work of a second or more runs; nothing when stderr is piped."""
+    import contextlib
+
+    console = err()
+    return console.status(message) if console.is_terminal else contextlib.nullcontext()
 
 
 def wants_color() -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from advisor.cli.console import HELP_MARKUP
+from advisor.cli.formats import format_option
 
 app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Inspect and validate the knowledge base.", no_args_is_help=True)
 
@@ -14,13 +15,14 @@ app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Inspect and validate the k
 @app.command("check")
 def check(
     root: Path = typer.Option(None, "--root", help="A knowledge folder to check instead of the bundled one."),
-    output_format: str = typer.Option("text", "--format", help="text or json."),
+    output_format: str = format_option("text", "json", what="the findings"),
 ) -> None:
     """Validate every knowledge file; exit 1 with file:line findings when something is wrong."""
     from advisor.api import check_knowledge
-    from advisor.cli.console import print_data, print_json
+    from advisor.cli.console import print_data, print_json, spinner
 
-    findings, summary = check_knowledge(root)
+    with spinner("checking the knowledge files (schema, references, sources)"):
+        findings, summary = check_knowledge(root)
     if output_format == "json":
         print_json({"findings": [{"file": f.location.file, "line": f.location.line, "severity": f.severity,
                                   "message": f.message} for f in findings], "summary": summary})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
@@ -109,17 +108,11 @@ def _no_fit(exc) -> None:
     raise SystemExit(exc.exit_code)
 
 
-@contextmanager
 def _progress(message: str):
-    """A spinner on a terminal's stderr while the scaffold is made (it takes a second or two); nothing when piped."""
-    from advisor.cli.console import err
+    """A spinner while the scaffold is made (it takes a second or two); nothing when piped."""
+    from advisor.cli.console import spinner
 
-    console = err()
-    if not console.is_terminal:
-        yield
-        return
-    with console.status(message):
-        yield
+    return spinner(message)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,13 +7,14 @@ from pathlib import Path
 import typer
 
 from advisor.cli.console import HELP_MARKUP
+from advisor.cli.formats import format_option
 
 app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Run a scaffold on the local simulator: up, down, status, demo.", no_args_is_help=True)
 
 DIR_ARG = typer.Argument(Path("."), help="The scaffolded project folder.", file_okay=False)
 
 
-FORMAT = typer.Option("text", "--format", "-f", help="text or json.")
+FORMAT = format_option("text", "json")
 JSON_ALIAS = typer.Option(False, "--json", hidden=True)       # the old spelling of --format json
 
 
@@ -131,8 +132,7 @@ def demo(
     rate: float = typer.Option(10.0, "--rate", min=0.1, help="Messages per second."),
     fail_rate: float = typer.Option(0.0, "--fail-rate", min=0.0, max=1.0,
                                     help="Failure injection: share of handler invocations that raise."),
-    output_format: str = typer.Option("text", "--format", "-f",
-                                      help="text (a live view) or json (the final counters)."),
+    output_format: str = format_option("text", "json", what="the run (text: a live view; json: the final counters)"),
     output_json: bool = JSON_ALIAS,
 ) -> None:
     """Run the producer and the handlers with a live view: sent, queued, in flight, processed, retried, DLQ."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from advisor.cli.console import HELP_MARKUP
+from advisor.cli.formats import format_option
 
 app = typer.Typer(rich_markup_mode=HELP_MARKUP, help="Study for the AWS Solutions Architect exam from the same knowledge: practice, "
                        "mock exams, review, flashcards with spaced repetition.", no_args_is_help=True)
@@ -17,7 +18,7 @@ _COUNT = "--count"
 _ANSWERS = typer.Option(None, "--answers", "-a", metavar="A,B,AC|-",
                         help="Answer without prompts: letters in question order (AC for choose-two), or '-' "
                              "for JSON on standard input ({\"item-id\": \"B\", ...}).")
-_FORMAT = typer.Option("text", "--format", "-f", help="text or json.")
+_FORMAT = format_option("text", "json")
 _SEED = typer.Option(None, "--seed", help="Seed for the selection, so a script gets the same questions.")
 _IDS = typer.Option(None, "--ids", help="Comma-separated item ids to ask, in this order.")
 _NO_RECORD = typer.Option(False, "--no-record", help="Do not store the answers in your progress.")
@@ -321,8 +322,8 @@ def list_items(service: str = _SERVICE, topic: str = _TOPIC, output_format: str 
 @app.command("export")
 def export(
     out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    output_format: str = typer.Option("csv", "--format", "-f",
-                                      help="csv, anki (Anki import text, tab-separated) or apkg (Anki package)."),
+    output_format: str = format_option("csv", "anki", "apkg", default="csv",
+                                       what="the file (anki: Anki import text; apkg: an Anki package)"),
     old_to: str = typer.Option(None, "--to", hidden=True),        # the old spelling of --format
     service: str = _SERVICE, no_generated: bool = _NO_GEN,
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),

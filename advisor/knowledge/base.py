@@ -9,8 +9,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from advisor.knowledge.schema import (Endpoint, Fact, Pattern, Pricing, Question, Relation, Service, StudyItem,
-                                      TieBreak, Workaround)
+from advisor.knowledge.schema import (
+    Endpoint,
+    Fact,
+    Pattern,
+    Pricing,
+    Question,
+    Relation,
+    Service,
+    StudyItem,
+    TieBreak,
+    Workaround,
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class KnowledgeBase(BaseModel):
     workarounds: list[Workaround] = Field(default_factory=list)
     study: list[StudyItem] = Field(default_factory=list)  # the authored study bank (knowledge/study/)
     pricing: Pricing = Field(default_factory=Pricing)     # knowledge/pricing.yaml, read by advisor/cost/
+    regions: dict[str, str] = Field(default_factory=dict)  # Region code -> name (knowledge/regions.yaml)
     digest: str = ""
     files: dict[str, str] = Field(default_factory=dict)  # logical name -> relative path, for messages
 

@@ -58,6 +58,27 @@ def _position_known(doc: Document, path: tuple) -> bool:
     return True
 
 
+def _regions(docs: dict[str, Document], findings: list[Finding]) -> dict[str, str]:
+    """The Region list (code -> name); one finding per malformed or repeated entry."""
+    from advisor.knowledge.schema import RegionList
+
+    doc = docs.get("regions.yaml")
+    if doc is None:
+        findings.append(Finding(Location("regions.yaml"), "file is missing"))
+        return {}
+    try:
+        listed = RegionList.model_validate(to_plain(doc.data))
+    except ValidationError as exc:
+        findings.extend(_pydantic_findings(doc, exc))
+        return {}
+    out: dict[str, str] = {}
+    for i, region in enumerate(listed.regions):
+        if region.code in out:
+            findings.append(Finding(doc.locate(("regions", i, "code")), f"duplicate Region {region.code!r}"))
+        out[region.code] = region.name
+    return out
+
+
 def compile_and_check(sources: list[SourceFile]):
     from advisor.knowledge.base import KnowledgeBase, Option
     from advisor.knowledge.schema import Endpoint, Pattern, Question, Relation, Service, TieBreak, Workaround
@@ -179,6 +200,7 @@ def compile_and_check(sources: list[SourceFile]):
 
     study, study_at = _study_items(docs, findings, {q.id for q in questions if q is not None})
     pricing = _pricing(docs, findings)
+    regions = _regions(docs, findings)
 
     kb = None
     if not [f for f in findings if f.severity == "error"]:
@@ -192,12 +214,23 @@ def compile_and_check(sources: list[SourceFile]):
             workarounds=[w for w in workarounds if w is not None],
             study=study,
             pricing=pricing,
+            regions=regions,
         )
         # Study items cite facts that exist.
         for item in study:
             for fact_id in item.facts:
                 if fact_of(kb, fact_id) is None:
                     findings.append(Finding(study_at[item.id], f"study item {item.id}: no fact {fact_id!r}"))
+        # Per-Region tables name Regions of the list.
+        for sid, svc in kb.services.items():
+            tables = [(("facts", k), f) for k, f in svc.facts.items()]
+            tables += [(("variants", v, "facts", k), f) for v, var in svc.variants.items() for k, f in var.facts.items()]
+            for path, fact in tables:
+                if isinstance(fact.value, dict):
+                    for code in fact.value:
+                        if code != "other" and code not in regions:
+                            findings.append(Finding(service_docs[sid].locate((*path, "value", code)),
+                                                    f"{code!r} is not a Region of regions.yaml"))
         # Required capability facts per option.
         for opt in kb.options:
             model = kb.value(opt, "model")

@@ -17,7 +17,7 @@ from advisor.errors import KnowledgeError, Location
 
 SCHEMA_VERSION = "4"  # bump whenever what the cache holds changes meaning
 SINGLE_FILES = ("relations.yaml", "endpoints.yaml", "patterns.yaml", "questions.yaml", "tie-breaks.yaml",
-                "workarounds.yaml", "pricing.yaml")
+                "workarounds.yaml", "pricing.yaml", "regions.yaml")
 # Files no decision rests on: they do not change kb.digest, which ADRs cite.
 NOT_DECISIONS = ("study/", "pricing.yaml")
 

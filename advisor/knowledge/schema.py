@@ -199,6 +199,19 @@ class Endpoint(_Strict):
     as_of: datetime.date | None = None
 
 
+class Region(_Strict):
+    """An AWS Region a requirements file may name (knowledge/regions.yaml)."""
+
+    code: str = Field(pattern=r"^[a-z]{2}(-[a-z]+)+-\d+$")
+    name: str
+
+
+class RegionList(_Strict):
+    source: Url
+    as_of: datetime.date
+    regions: list[Region]
+
+
 class Pattern(_Strict):
     """A named composite design: a path of service nodes through the graph."""
 

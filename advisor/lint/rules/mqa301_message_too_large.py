@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from advisor.lint.rules.base import Context, Hit, LintRule, fmt
+from advisor.phrases import possessive
 
 
 class MessageTooLarge(LintRule):
@@ -59,14 +60,14 @@ class MessageTooLarge(LintRule):
             default_limit = ctx.kib(default_ref)
             element, key = (where, "message_kib") if where is not None else (None, "message_kib")
             if limit is not None and size > limit:
-                yield Hit(element, f"messages of {fmt(size)} KiB exceed {ch.id}'s {ch.service} limit of "
+                yield Hit(element, f"messages of {fmt(size)} KiB exceed the limit of {ch.id} ({ch.service}): "
                                    f"{ctx.figure(max_ref)}", key, facts=[max_ref], discriminator=ch.id,
                           hint="send a reference to an S3 object instead (claim check)")
             elif own is not None and size > float(own):
-                yield Hit(ch, f"messages of {fmt(size)} KiB exceed {ch.id}'s {ctx.setting(ch, 'max_message_kib', float(own))}",
+                yield Hit(ch, f"messages of {fmt(size)} KiB exceed {possessive(ch.id)} {ctx.setting(ch, 'max_message_kib', float(own))}",
                           "max_message_kib")
             elif (default_limit is not None and size > default_limit and own is None
                   and limit is not None and default_limit < limit):
-                yield Hit(element, f"messages of {fmt(size)} KiB exceed {ch.id}'s default {ch.service} limit of "
+                yield Hit(element, f"messages of {fmt(size)} KiB exceed the default limit of {ch.id} ({ch.service}): "
                                    f"{ctx.figure(default_ref)}; opt in to up to {ctx.figure(max_ref)}", key,
                           facts=[default_ref, max_ref], discriminator=ch.id)
