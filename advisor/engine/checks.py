@@ -364,6 +364,19 @@ def _pattern_text(pattern) -> str:
     return f"{pattern.name}: {pattern.summary.strip().rstrip('.')} (costs {pattern.cost.strip().rstrip('.')})"
 
 
+def _replay_archive(ctx: Context, design: Design, need: float) -> Outcome | None:
+    """With replay asked, a replayable archive (an SNS FIFO topic's, an event bus's) keeps messages for the
+    consumers long enough, whatever the queue in front of them keeps."""
+    if not ctx.req.constraints.replay:
+        return None
+    for opt in design.path:
+        archive = ctx.ref(opt, "archive.retention.max")
+        if archive and ctx.val(opt, "replay") and need <= (units.seconds(archive.fact) or float("inf")):
+            return _passed(f"{ctx.name(opt)} archives messages up to {units.figure(archive.fact)} and replays them "
+                           "to its subscribers", archive, "constraints.retention_days")
+    return None
+
+
 def _store_for(ctx: Context, leg: Leg) -> Option | None:
     """The service a leg's consumer reads unconsumed messages from: the last one on the leg that keeps them."""
     return next((o for o in reversed(leg.path) if ctx.val(o, "persistence")), None)
@@ -376,8 +389,11 @@ def check_retention(ctx: Context, design: Design) -> Outcome | None:
     key = "constraints.retention_days"
     need = days * 86400
     stores: list[tuple[Option, FactRef]] = []
+    archived = _replay_archive(ctx, design, need)
     for leg in ctx.judged_legs(design):
         store = _store_for(ctx, leg)
+        if store is None and archived is not None:
+            return archived
         if store is None:
             ref = ctx.ref(leg.end, "persistence")
             return _failed(f"nothing before {ctx.name(leg.end)} keeps unconsumed messages "
@@ -385,14 +401,8 @@ def check_retention(ctx: Context, design: Design) -> Outcome | None:
         stores.append((store, ctx.ref(store, "retention.max") or ctx.ref(store, "persistence")))
     store, ref = min(stores, key=lambda s: units.seconds(s[1].fact) if s[1].fact.unit else float("inf"))
     cap = units.seconds(ref.fact) if ref.fact.unit else float("inf")
-    if need > cap and ctx.req.constraints.replay:
-        # messages kept in a replayable archive (an SNS FIFO topic's, an event bus's) are kept for the consumer
-        for opt in design.path:
-            archive = ctx.ref(opt, "archive.retention.max")
-            if archive and need <= (units.seconds(archive.fact) or float("inf")) and ctx.val(opt, "replay"):
-                return _passed(f"{ctx.name(opt)} archives messages up to {units.figure(archive.fact)} and replays "
-                               f"them to subscribers; {ctx.name(store)} keeps only {units.figure(ref.fact)}",
-                               archive, key)
+    if need > cap and archived is not None:
+        return archived
     if need > cap:
         return _failed(f"{ctx.name(store)} keeps data at most {units.figure(ref.fact)}; {units.number(days)} days "
                        "were asked for", ref, key)
