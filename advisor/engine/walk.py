@@ -29,17 +29,24 @@ MAX_STORAGE_COMBINATIONS = 64  # several access types each matched by one gatewa
 concern_of = D.concern_of
 
 
-def messaging_designs(kb: KnowledgeBase, ctx: Context | None = None) -> list[Design]:
+def messaging_designs(kb: KnowledgeBase, ctx: Context | None = None,
+                      evaluated: dict[str, Evaluation] | None = None) -> list[Design]:
+    """Candidate designs; ``evaluated`` collects the evaluations made while ranking legs (reused by the walk)."""
     if ctx is None:
         return D.messaging_designs(kb, [], lambda leg: 0)
     leg_memo: dict = {}
+    evaluated = {} if evaluated is None else evaluated
 
     def leg_rank(leg):
         """Legs that fail fewer requirements first, then shorter ones (a leg alone, as a design)."""
         key = (leg.consumer, leg.path)
         if key not in leg_memo:
-            failures = len(evaluate(ctx, Design.of_legs((leg,))).failures)
-            leg_memo[key] = (failures, len(leg.path), leg.key)
+            alone = Design.of_legs((leg,))
+            ev = evaluated.get(alone.key) if alone.key in evaluated and evaluated[alone.key].design == alone \
+                else None
+            if ev is None:
+                ev = evaluated[alone.key] = evaluate(ctx, alone)
+            leg_memo[key] = (len(ev.failures), len(leg.path), leg.key)
         return leg_memo[key]
 
     return D.messaging_designs(kb, ctx.consumers_wanted(), leg_rank,
@@ -221,8 +228,9 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     conflicts: list[str] = []
     ties: list[Tie] = []
     for concern in concerns:
-        designs = messaging_designs(kb, ctx) if concern == "messaging" else _designs_for(kb, req, concern)
-        evals = [evaluate(ctx, d) for d in designs]
+        seen: dict[str, Evaluation] = {}
+        designs = messaging_designs(kb, ctx, seen) if concern == "messaging" else _designs_for(kb, req, concern)
+        evals = [seen[d.key] if d.key in seen and seen[d.key].design == d else evaluate(ctx, d) for d in designs]
         all_evals.extend(evals)
         passing = rank_passing(ctx, evals)
         passing, tie = _settle_top(ctx, passing, designs)
