@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,8 @@ def load_text(text: str, name: str, *, max_nodes: int = MAX_NODES) -> Document:
     except YAMLError as exc:
         raise InvalidInput(f"invalid YAML: {exc}", location=Location(name)) from None
     _check_expansion(data, name, max_nodes)
+    if _MAYBE_SURROGATE.search(text):
+        _refuse_lone_surrogates(data, name)
     return Document(data, name)
 
 
@@ -171,6 +174,57 @@ def _check_expansion(data: Any, name: str, max_nodes: int) -> None:
         active.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+
+
+# a lone surrogate reaches a string only through an escape ("\ud800") or text that did not come from UTF-8
+_MAYBE_SURROGATE = re.compile(r"\\[uU]|[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _refuse_lone_surrogates(data: Any, name: str) -> None:
+    """Refuse a string holding half of a UTF-16 pair: nothing can print or write it as UTF-8 later."""
+    def refuse(path: list[str], pos: tuple[int, int] | None) -> InvalidInput:
+        line, column = pos if pos else (None, None)
+        return InvalidInput("invalid text: a UTF-16 surrogate escape such as \"\\ud800\" (YAML reads each one as a "
+                            "lone surrogate, which cannot be written as UTF-8)",
+                            location=Location(name, line, column, ".".join(path) or None),
+                            hint="write the character itself, or one 8-digit escape such as \"\\U0001F600\"")
+
+    if _lone_surrogate(data):
+        raise refuse([], None)
+    seen: set[int] = set()
+    stack: list[tuple[Any, list[str]]] = [(data, [])]
+    while stack:
+        node, path = stack.pop()
+        if not isinstance(node, (dict, list)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        lc = getattr(node, "lc", None)
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            here = [*path, str(key)]
+            if isinstance(node, dict) and _lone_surrogate(key):
+                raise refuse(path, _lc(lc, "key", key))
+            if _lone_surrogate(value):
+                raise refuse(here, _lc(lc, "value" if isinstance(node, dict) else "item", key))
+            stack.append((value, here))
+
+
+def _lc(lc: Any, kind: str, key: Any) -> tuple[int, int] | None:
+    try:
+        line, col = getattr(lc, kind)(key)[:2]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+    return line + 1, col + 1
 
 
 def to_plain(node: Any) -> Any:
