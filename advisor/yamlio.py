@@ -15,10 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InvalidInput, Location
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_NODES = 2_000_000
-MAX_ALIASES = 1_000
+from advisor.yamlbounds import MAX_ALIASES, MAX_BYTES, MAX_NODES, expansion_problem
 
 
 @dataclass
@@ -143,37 +140,9 @@ def _alias_count(text: str) -> int:
 
 
 def _check_expansion(data: Any, name: str, max_nodes: int) -> None:
-    """Count the nodes a consumer would walk after alias expansion, so shared aliases cannot explode.
-
-    An alias is the same Python object as its anchor, so each container's expanded size is computed once
-    (memoized by identity): a billion-laughs document is measured in microseconds instead of being walked.
-    """
-    def refuse(why: str) -> InvalidInput:
-        return InvalidInput(f"document {why} (nested aliases?); refusing to load", location=Location(name))
-
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(data, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if not isinstance(node, (dict, list)):
-            continue
-        key = id(node)
-        children = list(node.values()) if isinstance(node, dict) else list(node)
-        if children_done:
-            total = 1 + sum(sizes.get(id(c), 1) for c in children)
-            if total > max_nodes:
-                raise refuse(f"expands to more than {max_nodes} nodes")
-            sizes[key] = total
-            active.discard(key)
-            continue
-        if key in sizes:
-            continue
-        if key in active:
-            raise refuse("refers to itself and expands without end")
-        active.add(key)
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+    why = expansion_problem(data, max_nodes)
+    if why:
+        raise InvalidInput(f"document {why} (nested aliases?); refusing to load", location=Location(name))
 
 
 # a lone surrogate reaches a string only through an escape ("\ud800") or text that did not come from UTF-8

@@ -49,12 +49,12 @@ class MissingEngine(MqadviseError):
 
 
 # stdlib-only modules of mqadvise the simulator imports, bundled beside it
-SHARED = ("pids.py",)
+SHARED = ("pids.py", "yamlbounds.py")
 
 
 def _rewrite(text: str) -> str:
     text = re.sub(r"\badvisor\.sim\b", PACKAGE, text)
-    text = re.sub(r"\badvisor\.(pids)\b", rf"{PACKAGE}.\1", text)
+    text = re.sub(r"\badvisor\.(pids|yamlbounds)\b", rf"{PACKAGE}.\1", text)
     return re.sub(r"\bfrom advisor\.errors import\b", f"from {PACKAGE}._errors import", text)
 
 

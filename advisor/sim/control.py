@@ -153,6 +153,18 @@ def _clean_up_after(st: dict[str, Any], project: Path, progress: Progress | None
     return warnings
 
 
+def _check_template(path: Path) -> None:
+    """Read the template here, bounded, before a server is started for it: a file it cannot read is exit 2."""
+    from ruamel.yaml.error import YAMLError
+
+    from advisor.sim.cfn import load_template
+
+    try:
+        load_template(path)
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, YAMLError) as exc:
+        raise InvalidInput(f"{path}: cannot simulate this template: {exc}") from None   # (no Location when bundled)
+
+
 # ----- the commands ----------------------------------------------------------------------------------------------
 def up(project: Path, timeout: float = 90.0, engine: str | None = None,
        progress: Progress | None = None) -> dict[str, Any]:
@@ -162,9 +174,10 @@ def up(project: Path, timeout: float = 90.0, engine: str | None = None,
 
         engine = require(engine).name
     try:
-        find_template(project)
+        template = find_template(project)
     except FileNotFoundError as exc:
         raise InvalidInput(str(exc), hint="run it in a folder written by `mqadvise scaffold`") from None
+    _check_template(template)
     st = load_state(project)
     warnings: list[str] = []
     if st:
