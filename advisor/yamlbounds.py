@@ -1,5 +1,6 @@
-"""The bounds every YAML reader of mqadvise applies, whatever loader parsed the text: how many aliases, and
-how many nodes the document has once its aliases are expanded (a "billion laughs" file is small on disk).
+"""The bounds every YAML reader of mqadvise applies, whatever loader parsed the text: how many aliases, how
+deep the nesting (a loader that recurses per level would crash, or take minutes, on ``[[[[...]]]]``), and how
+many nodes the document has once its aliases are expanded (a "billion laughs" file is small on disk).
 
 Standard library only: the simulator, which reads CloudFormation templates, is bundled into generated projects
 (``advisor/scaffold/vendor.py`` copies this file beside it).
@@ -12,6 +13,61 @@ from typing import Any
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 2_000_000
 MAX_ALIASES = 1_000
+MAX_DEPTH = 100             # deeper than any real template, requirements or knowledge file
+
+
+def flow_too_deep(text: str, max_depth: int = MAX_DEPTH) -> int | None:
+    """Where ``[`` and ``{`` first nest deeper than ``max_depth`` in ``text`` (an offset), outside quoted
+    strings and comments, or None. An upper bound of the flow nesting found in one pass: a YAML parser's own
+    look-ahead on deep flow nesting takes time quadratic in the depth."""
+    depth = 0
+    quote = ""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                if quote == "'" and i + 1 < n and text[i + 1] == "'":
+                    i += 1                  # '' is a quote inside a single-quoted string
+                else:
+                    quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif c in "[{":
+            depth += 1
+            if depth > max_depth:
+                return i
+        elif c in "]}" and depth:
+            depth -= 1
+        i += 1
+    return None
+
+
+def may_nest_deeper(text: str, max_depth: int = MAX_DEPTH) -> bool:
+    """False when ``text`` certainly nests no deeper than ``max_depth`` in block style (so no parse is needed
+    to know): each block level needs one more column of indentation, or a "- ", "? " or ": " on the line."""
+    return any(len(line) - len(line.lstrip(" -?:")) > max_depth for line in text.splitlines())
+
+
+def deeper_than(events: Any, max_depth: int = MAX_DEPTH) -> Any:
+    """The first collection-start event nested deeper than ``max_depth`` in a YAML parser's event stream, or
+    None. Parsing events does not recurse; building the document from them would."""
+    depth = 0
+    for ev in events:
+        name = type(ev).__name__
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > max_depth:
+                return ev
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+    return None
 
 
 def expansion_problem(data: Any, max_nodes: int = MAX_NODES) -> str | None:

@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InvalidInput, Location
-from advisor.yamlbounds import MAX_ALIASES, MAX_BYTES, MAX_NODES, expansion_problem
+from advisor.yamlbounds import (
+    MAX_ALIASES,
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_NODES,
+    deeper_than,
+    expansion_problem,
+    flow_too_deep,
+    may_nest_deeper,
+)
 
 
 @dataclass
@@ -110,6 +119,13 @@ def load_text(text: str, name: str, *, max_nodes: int = MAX_NODES) -> Document:
 
     if text.count("*") and _alias_count(text) > MAX_ALIASES:
         raise InvalidInput(f"more than {MAX_ALIASES} YAML aliases; refusing to expand", location=Location(name))
+    at = flow_too_deep(text)
+    if at is not None:
+        line = text.count("\n", 0, at) + 1
+        raise InvalidInput(f"brackets nested deeper than {MAX_DEPTH} levels; refusing to load",
+                           location=Location(name, line, at - (text.rfind("\n", 0, at) + 1) + 1))
+    if may_nest_deeper(text):
+        _refuse_deep(text, name)
     try:
         data = _yaml().load(io.StringIO(text))
     except MarkedYAMLError as exc:
@@ -127,6 +143,19 @@ def load_text(text: str, name: str, *, max_nodes: int = MAX_NODES) -> Document:
 
 def load_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> Document:
     return load_text(read_text(path, max_bytes=max_bytes), str(path))
+
+
+def _refuse_deep(text: str, name: str) -> None:
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        ev = deeper_than(_yaml().parse(io.StringIO(text)))
+    except YAMLError:
+        return            # the real load reports the syntax error with its position
+    if ev is not None:
+        mark = ev.start_mark
+        raise InvalidInput(f"nested deeper than {MAX_DEPTH} levels; refusing to load",
+                           location=Location(name, mark.line + 1, mark.column + 1))
 
 
 def _alias_count(text: str) -> int:

@@ -216,3 +216,12 @@ def test_a_crafted_template_is_refused_before_anything_starts(cli, project, text
     code, _out, err = cli("sim", "up", str(project))
     assert code == 2 and f"{path}: cannot simulate this template" in err and "Traceback" not in err
     assert not (project / ".mqadvise-sim").exists()       # no server was started, no state written
+
+
+def test_a_deeply_nested_template_is_refused_too(project):
+    from advisor.sim.cfn import load_template
+
+    path = project / "infra" / "template.yaml"
+    path.write_text(TEMPLATE + "Metadata:\n  deep: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    with pytest.raises(ValueError, match="deeper than"):
+        load_template(path)

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advisor.yamlbounds import MAX_BYTES, expansion_problem
+from advisor.yamlbounds import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    deeper_than,
+    expansion_problem,
+    flow_too_deep,
+    may_nest_deeper,
+)
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -54,6 +61,8 @@ def parse_template(text: str) -> dict[str, Any]:
         return {name: value}
 
     yaml.constructor.add_multi_constructor("!", construct)
+    if flow_too_deep(text) is not None or (may_nest_deeper(text) and deeper_than(YAML(typ="safe").parse(text))):
+        raise ValueError(f"the template nests deeper than {MAX_DEPTH} levels; refusing to load it")
     data = yaml.load(text)       # aliases are shared objects here; expanding them is what could explode
     why = expansion_problem(data)   # the same bound as every other YAML mqadvise reads (a crafted repository)
     if why:
