@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from advisor.errors import InvalidInput, Location, RefusedOverwrite
+from advisor.pids import pid_alive
 
 TMP_SUFFIX = ".tmp"
 STALE_AFTER = 24 * 3600        # seconds; a temporary this old is stale even if its PID now names a live process
@@ -149,18 +150,6 @@ def _is_stale(middle: str, mtime: float) -> bool:
     if not (pid_text.isdigit() and rest):
         return time.time() - mtime > 600      # a temporary without a PID: an older mqadvise, stale after 10 min
     return not pid_alive(int(pid_text))
-
-
-def pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _existing_mode(target: Path) -> int | None:

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InvalidInput, Location
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_NODES = 2_000_000
-MAX_ALIASES = 1_000
-MAX_DEPTH = 100  # nesting of collections; real files nest a few levels, the composer recurses per level
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+from advisor.yamlbounds import (  # one set of bounds
+    MAX_ALIASES,
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_NODES,
+    expansion_problem,
+    flow_too_deep,
+)
 
 
 @dataclass
@@ -107,10 +108,7 @@ def _checked_constructor() -> Any:
                 what = repr(node.value[:40]) if isinstance(node.value, str) else "this collection"
                 raise ConstructorError(None, None, f"cannot read {what} as {tag} ({detail})",
                                        node.start_mark) from None
-            if isinstance(data, str) and _SURROGATE.search(data):
-                raise ConstructorError(None, None, "a lone UTF-16 surrogate (\\ud800-\\udfff) is not text",
-                                       node.start_mark)
-            return data
+            return data  # lone surrogates are refused after the load, with their key (_refuse_lone_surrogates)
 
         def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any) -> Any:
             try:
@@ -186,6 +184,8 @@ def load_text(text: str, name: str, *, max_nodes: int = MAX_NODES) -> Document:
     except RecursionError:  # _check_shape bounds nesting, so this is a last resort with no position
         raise InvalidInput(f"nested too deeply (more than {MAX_DEPTH} levels)", location=Location(name)) from None
     _check_expansion(data, name, max_nodes)
+    if _MAYBE_SURROGATE.search(text):
+        _refuse_lone_surrogates(data, name)
     return Document(data, name)
 
 
@@ -262,8 +262,11 @@ def _check_brackets(text: str, name: str) -> int:
             depth += 1
             deepest = max(deepest, depth)
             if depth > MAX_DEPTH:
+                at = flow_too_deep(text)  # the same count outside quoted strings and comments
+                if at is None:
+                    return MAX_DEPTH
                 raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep; refusing to load",
-                                   location=_at(text, name, match.start()))
+                                   location=_at(text, name, at))
         elif depth:
             depth -= 1
     return deepest
@@ -286,37 +289,60 @@ def _mark(ev: Any, name: str) -> Location:
 
 
 def _check_expansion(data: Any, name: str, max_nodes: int) -> None:
-    """Count the nodes a consumer would walk after alias expansion, so shared aliases cannot explode.
+    why = expansion_problem(data, max_nodes)
+    if why:
+        raise InvalidInput(f"document {why} (nested aliases?); refusing to load", location=Location(name))
 
-    An alias is the same Python object as its anchor, so each container's expanded size is computed once
-    (memoized by identity): a billion-laughs document is measured in microseconds instead of being walked.
-    """
-    def refuse(why: str) -> InvalidInput:
-        return InvalidInput(f"document {why} (nested aliases?); refusing to load", location=Location(name))
 
-    sizes: dict[int, int] = {}
-    active: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(data, False)]
+# a lone surrogate reaches a string only through an escape ("\ud800") or text that did not come from UTF-8
+_MAYBE_SURROGATE = re.compile(r"\\[uU]|[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _refuse_lone_surrogates(data: Any, name: str) -> None:
+    """Refuse a string holding half of a UTF-16 pair: nothing can print or write it as UTF-8 later."""
+    def refuse(path: list[str], pos: tuple[int, int] | None) -> InvalidInput:
+        line, column = pos if pos else (None, None)
+        return InvalidInput("invalid text: a UTF-16 surrogate escape such as \"\\ud800\" (YAML reads each one as a "
+                            "lone surrogate, which cannot be written as UTF-8)",
+                            location=Location(name, line, column, ".".join(path) or None),
+                            hint="write the character itself, or one 8-digit escape such as \"\\U0001F600\"")
+
+    if _lone_surrogate(data):
+        raise refuse([], None)
+    seen: set[int] = set()
+    stack: list[tuple[Any, list[str]]] = [(data, [])]
     while stack:
-        node, children_done = stack.pop()
-        if not isinstance(node, (dict, list)):
+        node, path = stack.pop()
+        if not isinstance(node, (dict, list)) or id(node) in seen:
             continue
-        key = id(node)
-        children = list(node.values()) if isinstance(node, dict) else list(node)
-        if children_done:
-            total = 1 + sum(sizes.get(id(c), 1) for c in children)
-            if total > max_nodes:
-                raise refuse(f"expands to more than {max_nodes} nodes")
-            sizes[key] = total
-            active.discard(key)
-            continue
-        if key in sizes:
-            continue
-        if key in active:
-            raise refuse("refers to itself and expands without end")
-        active.add(key)
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+        seen.add(id(node))
+        lc = getattr(node, "lc", None)
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            here = [*path, str(key)]
+            if isinstance(node, dict) and _lone_surrogate(key):
+                raise refuse(path, _lc(lc, "key", key))
+            if _lone_surrogate(value):
+                raise refuse(here, _lc(lc, "value" if isinstance(node, dict) else "item", key))
+            stack.append((value, here))
+
+
+def _lc(lc: Any, kind: str, key: Any) -> tuple[int, int] | None:
+    try:
+        line, col = getattr(lc, kind)(key)[:2]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+    return line + 1, col + 1
 
 
 def to_plain(node: Any) -> Any:

@@ -36,7 +36,7 @@ def assert_stopped(handle: RunningEngine) -> None:
     assert [p for p in handle.pids if pid_alive(p)] == []
 
 
-def _listening_sockets() -> dict[str, str]:
+def listening_sockets() -> dict[str, str]:
     """inode -> local address of every listening TCP socket (IPv4 and IPv6) on this machine."""
     import ipaddress
 
@@ -66,7 +66,7 @@ def listening_addresses(pids: list[int]) -> list[str]:
     """The local addresses the given processes listen on."""
     import os
 
-    sockets = _listening_sockets()
+    sockets = listening_sockets()
     found = []
     for pid in pids:
         try:

@@ -229,3 +229,66 @@ def test_a_listed_region_is_accepted(kb):
     assert req.constraints.region == "ap-southeast-7"
     with pytest.raises(InvalidInput):  # the list passed in is the one checked
         parse_requirements({"version": 1, "name": "r", "constraints": {"region": "us-east-1"}}, regions={"x-y-1"})
+
+
+SURROGATE_BASE = ("version: 1\nname: sur\nconnection: {data: messaging, completion: async, delivery: pull, "
+                  "distribution: p2p}\nconstraints: {producers: [application], consumers: [lambda], managed: serverless}\n")
+
+
+@pytest.mark.parametrize("line,where,column,key", [
+    ('title: "bad \\ud800 title"', 5, 8, "title"),
+    ("context: |\n  fine\ncontext_note: x", None, None, None),          # no escape at all: not refused for this
+    ('constraints_extra: ["ok", "\\udfff"]', 5, 27, "constraints_extra.1"),
+    ('title: "a pair \\ud83d\\ude00 is two escapes"', 5, 8, "title"),   # YAML does not join \u pairs
+], ids=["title", "plain", "list-item", "escaped-pair"])
+def test_lone_surrogates_are_refused_at_load_with_their_line(cli, tmp_path, line, where, column, key):
+    """A surrogate escape would crash `advise --format json` when it prints, or be written into a scaffold or
+    an ADR as a replacement character: the loader refuses it, with file, line, column and key (issue 15)."""
+    from advisor.errors import InvalidInput
+    from advisor.yamlio import load_text
+
+    text = SURROGATE_BASE + line + "\n"
+    if where is None:
+        load_text(text, "r.yaml")            # a file without surrogate escapes loads as before
+        return
+    with pytest.raises(InvalidInput) as exc:
+        load_text(text, "r.yaml")
+    loc = exc.value.location
+    assert (loc.file, loc.line, loc.column, loc.key) == ("r.yaml", where, column, key)
+    assert "surrogate" in exc.value.message and exc.value.exit_code == 2
+
+
+@pytest.mark.parametrize("command", [["advise", "--format", "json"], ["scaffold", "--out", "OUT"],
+                                     ["adr", "new", "--dir", "OUT"]])
+def test_a_surrogate_in_the_title_stops_every_command_before_it_writes(cli, tmp_path, command):
+    path = tmp_path / "sur.yaml"
+    path.write_text(SURROGATE_BASE + 'title: "bad \\ud800 title"\n', encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, out, err = cli(*[str(out_dir) if a == "OUT" else a for a in command], "--answers", path)
+    assert code == 2, (out, err)
+    assert f"{path}:5:8: title: invalid text" in err and "Traceback" not in err
+    assert not out_dir.exists()                        # nothing written, not even .gitignore
+
+
+@pytest.mark.parametrize("nested,line", [
+    ("title: " + "[" * 100_000 + "]" * 100_000, 3),                          # flow: one 200 KB line
+    ("".join(" " * i + f"k{i}:\n" for i in range(300)) + " " * 300 + "v", 103),  # block: indentation
+    ("extra:\n  " + "- " * 500 + "x", 4),                                     # compact nested sequences
+], ids=["flow", "block", "compact"])
+def test_deep_nesting_is_refused_with_its_line(nested, line):
+    """Deep nesting made ruamel's composer recurse (RecursionError) after a look-ahead that takes time
+    quadratic in the depth (1,000 levels: 1.8 s, 100,000: hours): refused before that, with the line."""
+    from advisor.errors import InvalidInput
+    from advisor.yamlio import MAX_DEPTH, load_text
+
+    with pytest.raises(InvalidInput) as exc:
+        load_text("version: 1\nname: deep\n" + nested + "\n", "r.yaml")
+    assert f"more than {MAX_DEPTH} levels" in exc.value.message
+    assert exc.value.location.line == line
+
+
+def test_brackets_in_strings_and_comments_are_not_nesting():
+    from advisor.yamlio import load_text
+
+    text = "version: 1\nname: ok\ntitle: '" + "[" * 500 + "'\ncontext: \"" + "{" * 500 + "\"  # " + "[" * 500 + "\n"
+    assert load_text(text, "r.yaml").data["title"] == "[" * 500

@@ -100,6 +100,43 @@ def test_a_raising_handler_leaves_the_batch_for_retry(project):
         assert aws.runner.stats.retried == 1
 
 
+def test_a_loaded_machine_does_not_redeliver_a_message_inside_its_own_batch(project):
+    """The local visibility timeout is a second; on a loaded machine the poller's next receive of the same batch
+    can come later than that. The messages it holds must not reappear in that batch (a duplicate there would
+    count one attempt twice and run a message twice), and a failed one comes back a visibility timeout after
+    the batch, as often as maxReceiveCount says."""
+    import time
+
+    from advisor.sim import LocalAWS
+
+    with LocalAWS(project / "infra" / "template.yaml") as aws:
+        real = aws.runner.client
+
+        class SlowSqs:      # every receive after one that got messages waits longer than the visibility timeout
+            def __init__(self):
+                self.sqs, self.held = real("sqs"), False
+
+            def __getattr__(self, name):
+                return getattr(self.sqs, name)
+
+            def receive_message(self, **kw):
+                if self.held:
+                    time.sleep(1.2)
+                got = self.sqs.receive_message(**kw)
+                self.held = bool(got.get("Messages"))
+                return got
+
+        slow = SlowSqs()
+        aws.runner.client = lambda service: slow if service == "sqs" else real(service)
+        _send(aws, {"id": "a"}, {"id": "b", "report": "bad"})
+        assert aws.runner.run_until(lambda: aws.queue_depth("Dead") == 1, timeout=20)
+        for inv in aws.runner.invocations("Fn"):
+            ids = [r["messageId"] for r in inv.event["Records"]]
+            assert len(ids) == len(set(ids)), inv.event
+        seen = [i for inv in aws.runner.invocations("Fn") for i in inv.result["seen"]]
+        assert seen.count("a") == 1 and seen.count("b") == 2          # maxReceiveCount 2
+
+
 def test_fifo_group_is_redelivered_in_order_after_a_timeout(tmp_path):
     """moto 5 redelivers the last message of a timed-out FIFO batch first; the simulator restores AWS order."""
     import time

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from engine_helpers import listening_addresses, listening_sockets
 
 from advisor.sim import procs
 from advisor.sim.engines import engine_names, get_engine
@@ -121,8 +122,11 @@ def _kill9_then_down(project: Path, engine: str | None):
     members = [m for p in pids for m in procs.session_members(p)]
     ports = [st["port"], *(st.get("engine") or {}).get("ports", {}).values()]
     workdir = (st.get("engine") or {}).get("workdir")
+    # every port any of them listens on, on any address (an engine's helpers too: epmd, the Erlang distribution)
+    listened = {int(a.rsplit(":", 1)[1]) for a in listening_addresses([server, *pids, *members])}
     try:
         assert all(pid_alive(p) for p in pids) and all(port_open(p) for p in ports)
+        assert set(ports) <= listened
         os.kill(server, signal.SIGKILL)
         assert wait_until(lambda: not pid_alive(server), 10)
         status = control.status(project)
@@ -132,6 +136,8 @@ def _kill9_then_down(project: Path, engine: str | None):
         left = [p for p in pids + members if pid_alive(p)]
         assert left == [], f"left running after sim down: {left}"
         assert [p for p in ports if port_open(p)] == [], "a port is still open after sim down"
+        still = [a for a in listening_sockets().values() if int(a.rsplit(":", 1)[1]) in listened]
+        assert still == [], f"still listened on after sim down: {still}"
         assert workdir is None or not Path(workdir).exists(), "the engine's work folder was left behind"
         assert control.status(project) is None
     finally:
@@ -188,3 +194,34 @@ def test_engines_die_with_an_owner_killed_by_sigkill(engine):
         for p in pids:
             if pid_alive(p):
                 os.kill(p, signal.SIGKILL)
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    lines = ["Resources:", "  Work:", "    Type: AWS::SQS::Queue", "Metadata:", '  l0: &l0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"  l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("text", [_alias_bomb(), "Resources: &r\n  Work: {Type: AWS::SQS::Queue, Loop: *r}\n"],
+                         ids=["billion-laughs", "self-reference"])
+def test_a_crafted_template_is_refused_before_anything_starts(cli, project, text):
+    """A 600-byte template whose aliases expand to 10^9 nodes used to hang the simulator's server (and the
+    generated tests) while it ate memory: the template reader applies the bound every YAML reader has."""
+    from advisor.sim.cfn import load_template
+
+    path = project / "infra" / "template.yaml"
+    path.write_text(text)
+    with pytest.raises(ValueError, match="refusing to load"):
+        load_template(path)
+    code, _out, err = cli("sim", "up", str(project))
+    assert code == 2 and f"{path}: cannot simulate this template" in err and "Traceback" not in err
+    assert not (project / ".mqadvise-sim").exists()       # no server was started, no state written
+
+
+def test_a_deeply_nested_template_is_refused_too(project):
+    from advisor.sim.cfn import load_template
+
+    path = project / "infra" / "template.yaml"
+    path.write_text(TEMPLATE + "Metadata:\n  deep: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    with pytest.raises(ValueError, match="deeper than"):
+        load_template(path)

@@ -142,7 +142,9 @@ def _hostile_requirements(folder: Path, title: str, context: str) -> Path:
 def _check_markdown_safe(text: str) -> list:
     tokens = MD.parse(text)
     flat = [t for tok in tokens for t in [tok, *(tok.children or [])]]
-    assert not [t for t in flat if t.type in ("html_inline", "html_block")]
+    # the only HTML is the record's own decision-key comment (adr new writes it to spot duplicate decisions)
+    assert not [t for t in flat if t.type in ("html_inline", "html_block")
+                and not t.content.startswith("<!-- mqadvise-decision: ")]
     hrefs = [t.attrs.get("href", "") for t in flat if t.type == "link_open"] + \
             [t.attrs.get("src", "") for t in flat if t.type == "image"]
     assert not [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:", "vbscript:"))]

@@ -104,20 +104,17 @@ def down(project: Path = DIR_ARG, output_format: str = FORMAT) -> None:
 def status(project: Path = DIR_ARG, output_format: str = FORMAT, output_json: bool = JSON_ALIAS) -> None:
     """Is a simulator running for this folder, on which local ports, and with which resources."""
     from advisor.cli.console import print_data, print_json
-    from advisor.sim.control import endpoints
     from advisor.sim.control import status as get
+    from advisor.sim.control import status_lines
 
     fmt = _format(output_format, output_json)
     st = get(project)
     if fmt == "json":
         print_json(st or {"running": False})
-    elif st is None:
-        print_data("not running")
     else:
-        print_data(f"running: pid {st['pid']}" if st["alive"] else f"not running (stale state file: {st['stale']})")
-        for what, where in endpoints(st):
-            print_data(f"  {what}: {where}")
-        if st["alive"]:
+        for line in status_lines(st):
+            print_data(line)
+        if st is not None and st["alive"]:
             print_data("  environment (as `sim up` printed it):")
             for key, value in st["env"].items():
                 print_data(f"    {key}={value}")

@@ -21,10 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from advisor.errors import InvalidInput, Location
-from advisor.yamlio import MAX_ALIASES, MAX_NODES
-
-# Deeper than any real template or architecture (CloudFormation itself stops far earlier).
-MAX_DEPTH = 100
+from advisor.yamlbounds import MAX_ALIASES, MAX_DEPTH, MAX_NODES
 
 
 class PDict(dict):

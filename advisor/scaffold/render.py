@@ -61,6 +61,8 @@ def environment(layers: list[str]):
     env.filters["pystr"] = lambda v: ascii(str(v))
     env.filters["yamlflow"] = lambda v: json.dumps(v, ensure_ascii=True, separators=(", ", ": "))
     env.filters["oneline"] = lambda v: " ".join(str(v).split())
+    # logical ids from a list of prefixes: subscribers | map(attribute="id") | suffixed("Queue")
+    env.filters["suffixed"] = lambda values, suffix: [f"{v}{suffix}" for v in values]
     # free text from the requirements (title, context) goes through one helper per target (advisor.textsafe)
     env.filters["cfn_description"] = cfn_description
     env.filters["md_inline"] = textsafe.md_inline

@@ -48,8 +48,13 @@ class MissingEngine(MqadviseError):
 '''
 
 
+# stdlib-only modules of mqadvise the simulator imports, bundled beside it
+SHARED = ("pids.py", "yamlbounds.py")
+
+
 def _rewrite(text: str) -> str:
     text = re.sub(r"\badvisor\.sim\b", PACKAGE, text)
+    text = re.sub(r"\badvisor\.(pids|yamlbounds)\b", rf"{PACKAGE}.\1", text)
     return re.sub(r"\bfrom advisor\.errors import\b", f"from {PACKAGE}._errors import", text)
 
 
@@ -63,6 +68,8 @@ def simulator_files(*, engines: bool, kb: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for name in CORE:
         out[f"{TARGET}/{name}"] = _rewrite((src / name).read_text(encoding="utf-8"))
+    for name in SHARED:
+        out[f"{TARGET}/{name}"] = _rewrite((files("advisor") / name).read_text(encoding="utf-8"))
     if engines:
         eng = src / "engines"
         for node in sorted(eng.iterdir(), key=lambda n: n.name):

@@ -13,6 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from advisor.yamlbounds import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    deeper_than,
+    expansion_problem,
+    flow_too_deep,
+    may_nest_deeper,
+)
+
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 NO_VALUE = object()
@@ -24,6 +33,9 @@ _SHORT = {"Ref": "Ref", "GetAtt": "Fn::GetAtt", "Sub": "Fn::Sub", "Join": "Fn::J
 
 def load_template(path: str | Path) -> dict[str, Any]:
     """Parse a template file into plain data; short tags (``!Ref``) become their long form."""
+    size = Path(path).stat().st_size
+    if size > MAX_BYTES:
+        raise ValueError(f"the template is {size} bytes; the limit is {MAX_BYTES} bytes")
     text = Path(path).read_text(encoding="utf-8")
     return parse_template(text)
 
@@ -49,7 +61,12 @@ def parse_template(text: str) -> dict[str, Any]:
         return {name: value}
 
     yaml.constructor.add_multi_constructor("!", construct)
-    data = yaml.load(text)
+    if flow_too_deep(text) is not None or (may_nest_deeper(text) and deeper_than(YAML(typ="safe").parse(text))):
+        raise ValueError(f"the template nests deeper than {MAX_DEPTH} levels; refusing to load it")
+    data = yaml.load(text)       # aliases are shared objects here; expanding them is what could explode
+    why = expansion_problem(data)   # the same bound as every other YAML mqadvise reads (a crafted repository)
+    if why:
+        raise ValueError(f"the template {why} (nested aliases?); refusing to load it")
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
         raise TypeError("not a CloudFormation template: no Resources mapping")
     return json.loads(json.dumps(data, default=str))

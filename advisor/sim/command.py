@@ -55,17 +55,13 @@ def _down(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from advisor.sim.control import endpoints, status
+    from advisor.sim.control import status, status_lines
 
     st = status(args.project)
     if args.format == "json":
         _json(st or {"running": False})
-    elif st is None:
-        print("not running")
     else:
-        print(f"running: pid {st['pid']}" if st["alive"] else f"not running (stale state file: {st['stale']})")
-        for what, where in endpoints(st):
-            print(f"  {what}: {where}")
+        print("\n".join(status_lines(st)))
     return 0 if st is not None and st["alive"] else 1
 
 

@@ -114,7 +114,7 @@ def _simulator_is_ours(st: dict[str, Any], project: Path) -> str | None:
     session; else why not. (A crafted file can then only name a real simulator of this very project.)"""
     rec = st["process"]
     if not procs.pid_alive(rec["pid"]):
-        return "it is not running"
+        return procs.NOT_RUNNING
     why = procs.mismatch(rec)
     if why:
         return why
@@ -153,6 +153,18 @@ def _clean_up_after(st: dict[str, Any], project: Path, progress: Progress | None
     return warnings
 
 
+def _check_template(path: Path) -> None:
+    """Read the template here, bounded, before a server is started for it: a file it cannot read is exit 2."""
+    from ruamel.yaml.error import YAMLError
+
+    from advisor.sim.cfn import load_template
+
+    try:
+        load_template(path)
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, YAMLError) as exc:
+        raise InvalidInput(f"{path}: cannot simulate this template: {exc}") from None   # (no Location when bundled)
+
+
 # ----- the commands ----------------------------------------------------------------------------------------------
 def up(project: Path, timeout: float = 90.0, engine: str | None = None,
        progress: Progress | None = None) -> dict[str, Any]:
@@ -162,9 +174,10 @@ def up(project: Path, timeout: float = 90.0, engine: str | None = None,
 
         engine = require(engine).name
     try:
-        find_template(project)
+        template = find_template(project)
     except FileNotFoundError as exc:
         raise InvalidInput(str(exc), hint="run it in a folder written by `mqadvise scaffold`") from None
+    _check_template(template)
     st = load_state(project)
     warnings: list[str] = []
     if st:
@@ -235,7 +248,7 @@ def down(project: Path, progress: Progress | None = None) -> dict[str, Any]:
         stopped = procs.stop_session(st["pid"], signal.SIGTERM, STOP_TIMEOUT)
         if not stopped:
             warnings.append(f"the simulator (pid {st['pid']}) did not stop")
-    elif why != "it is not running":
+    elif why != procs.NOT_RUNNING:
         warnings.append(f"the recorded simulator is gone: {why}; nothing was signalled")
     warnings += _clean_up_after(st, project, progress)
     return {**st, "stopped": stopped, "warnings": warnings}
@@ -248,6 +261,14 @@ def endpoints(st: dict[str, Any]) -> list[tuple[str, str]]:
     for proto, port in (engine.get("ports") or {}).items():
         rows.append((f"{engine.get('name')} {proto}", f"127.0.0.1:{port}"))
     return rows
+
+
+def status_lines(st: dict[str, Any] | None) -> list[str]:
+    """`sim status` as text (both command lines print it): running or not, and the local endpoints."""
+    if st is None:
+        return ["not running"]
+    lines = [f"running: pid {st['pid']}" if st["alive"] else f"not running (stale state file: {st['stale']})"]
+    return lines + [f"  {what}: {where}" for what, where in endpoints(st)]
 
 
 def status(project: Path) -> dict[str, Any] | None:

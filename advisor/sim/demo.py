@@ -105,7 +105,10 @@ def run_demo(project: Path, *, count: int = 50, rate: float = 10.0, fail_rate: f
         return run_broker_demo(project, *broker, DemoStats(), count=count, rate=rate, fail_rate=fail_rate,
                                settle=settle, on_tick=on_tick)
     template_path = find_template(project)
-    template = load_template(template_path)
+    try:
+        template = load_template(template_path)
+    except (ValueError, TypeError) as exc:     # over the YAML bounds, or not a template
+        raise InvalidInput(f"{template_path}: cannot simulate this template: {exc}") from None
     work, dead = _queue_roles(template)
     overrides = {q: {"VisibilityTimeout": 1} for q in work + dead}
     stats = DemoStats()

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-PROC = Path("/proc")
+from advisor.pids import PROC, pid_alive, stat_fields
+
 LOCALHOST = "127.0.0.1"
 
 
@@ -41,46 +42,18 @@ def port_open(port: int, host: str = LOCALHOST, timeout: float = 0.2) -> bool:
         return False
 
 
-def _stat_fields(pid: int) -> list[str] | None:
-    """The fields of /proc/PID/stat after the command name (state, ppid, pgrp, session, ...), or None."""
-    try:
-        text = (PROC / str(pid) / "stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    try:
-        return text.rsplit(")", 1)[1].split()
-    except IndexError:
-        return None
-
-
-def pid_alive(pid: int) -> bool:
-    """True while ``pid`` is a live process (a zombie waiting to be reaped counts as gone)."""
-    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
-        return False
-    if PROC.is_dir():
-        fields = _stat_fields(pid)
-        return fields is not None and fields[0] not in ("Z", "X")
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def identity(pid: int) -> dict[str, Any] | None:
     """{"pid", "start", "argv", "pgid", "sid"} of a live process, or None when there is no such process."""
     if not pid_alive(pid):
         return None
     if PROC.is_dir():
-        fields = _stat_fields(pid)
+        fields = stat_fields(pid)
         try:
             raw = (PROC / str(pid) / "cmdline").read_bytes()
         except OSError:
             return None
-        if fields is None or len(fields) < 20:
-            return None
+        if fields is None or len(fields) < 20 or not raw:
+            return None      # no command line: a process in the middle of exiting (or a kernel thread)
         argv = [a.decode(errors="replace") for a in raw.split(b"\0") if a]
         return {"pid": pid, "start": fields[19], "argv": argv, "pgid": int(fields[2]), "sid": int(fields[3])}
     try:                                     # macOS and other systems without /proc
@@ -93,11 +66,14 @@ def identity(pid: int) -> dict[str, Any] | None:
     return {"pid": pid, "pgid": int(out[0]), "sid": int(out[1]), "start": " ".join(out[2:7]), "argv": out[7:]}
 
 
+NOT_RUNNING = "it is not running"
+
+
 def mismatch(record: dict[str, Any]) -> str | None:
     """Why the live process with ``record["pid"]`` is not the one recorded (None when it is)."""
     now = identity(record["pid"])
     if now is None:
-        return "it is not running"
+        return NOT_RUNNING
     if str(now["start"]) != str(record.get("start")):
         return f"pid {record['pid']} is another process now (started at a different time: {' '.join(now['argv'])[:80]})"
     if list(now["argv"]) != list(record.get("argv") or []):
@@ -113,7 +89,7 @@ def session_members(sid: int) -> list[int]:
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
-        fields = _stat_fields(int(entry.name))
+        fields = stat_fields(int(entry.name))
         if fields is not None and len(fields) > 3 and int(fields[3]) == sid and fields[0] not in ("Z", "X"):
             out.append(int(entry.name))
     return out
@@ -227,7 +203,9 @@ def reap(records: list[dict[str, Any]], workdir: str | None, timeout: float = 10
     warnings = []
     for rec in records:
         pid = rec["pid"]
-        why = mismatch(rec) if pid_alive(pid) else None
+        why = mismatch(rec)
+        if why == NOT_RUNNING:
+            why = None      # gone, or going, since it was recorded: only the rest of its session is left
         if why is not None:
             warnings.append(f"{rec.get('name') or 'process'} {pid}: {why}; not signalled")
             continue

@@ -16,22 +16,45 @@ Semantics follow the AWS documentation:
 - EventBridge Pipes (SQS source): filter criteria drop non-matching messages (they are deleted), the rest go
   to the target as a batch; a failed target invocation leaves the messages for a retry.
 - Firehose with a Kinesis source: records read from the stream are put to the delivery stream.
+
+A received SQS message returns when the runner says so, not when a wall clock does: the runner receives with
+the longest visibility timeout and, once the batch is done, gives each message it does not delete the queue's
+own visibility timeout. Tests shorten that timeout to a second, below the function's timeout (which a correct
+template never does, MQA104); on a loaded machine the clock would otherwise let a message reappear while its
+batch is still being gathered or run, and be delivered twice in it.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib
 import json
+import os
 import random
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 ASYNC_RETRIES_DEFAULT = 2  # https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+
+
+@contextlib.contextmanager
+def environ(values: dict[str, Any]) -> Iterator[None]:
+    """``os.environ`` with ``values`` set (as strings) for the block, then as it was."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update({k: str(v) for k, v in values.items()})
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 class SimulatedFailure(Exception):
@@ -147,6 +170,9 @@ class Stats:
     processed_by_queue: dict[str, int] = field(default_factory=dict)
 
 
+HOLD_SECONDS = 43_200    # SQS's longest visibility timeout: a message being handled stays hidden until released
+
+
 class Runner:
     """Runs handlers for the resources a template declared. Thread-safe enough for one poller thread."""
 
@@ -196,11 +222,7 @@ class Runner:
         inv = Invocation(spec.name, event, source=source)
         context = _Context(spec)
         self.stats.invocations += 1
-        with self._env_lock:
-            import os
-
-            saved = {k: os.environ.get(k) for k in spec.environment}
-            os.environ.update({k: str(v) for k, v in spec.environment.items()})
+        with self._env_lock, environ(spec.environment):
             try:
                 planned = self._fail_next.get(spec.name)
                 if planned:
@@ -212,12 +234,6 @@ class Runner:
             except Exception as exc:  # noqa: BLE001 - a handler's error is data here
                 inv.error = str(exc) or type(exc).__name__
                 inv.error_type = type(exc).__name__
-            finally:
-                for k, v in saved.items():
-                    if v is None:
-                        os.environ.pop(k, None)
-                    else:
-                        os.environ[k] = v
         with self._lock:
             self.log.append(inv)
         return inv
@@ -309,7 +325,7 @@ class Runner:
         while len(messages) < m.batch_size:
             got = sqs.receive_message(QueueUrl=m.queue_url, MaxNumberOfMessages=min(10, m.batch_size - len(messages)),
                                       AttributeNames=["All"], MessageAttributeNames=["All"],
-                                      WaitTimeSeconds=0).get("Messages", [])
+                                      VisibilityTimeout=HOLD_SECONDS, WaitTimeSeconds=0).get("Messages", [])
             messages += got
             if not got and time.monotonic() >= deadline:
                 break
@@ -323,6 +339,7 @@ class Runner:
         inv = self.invoke(m.function, event, source=f"sqs:{m.queue_arn}")
         if not inv.ok:
             self.stats.failed += len(messages)
+            self._release(m.queue_url, messages)
             return len(messages)
         failed: set[str] = set()
         if m.report_failures and isinstance(inv.result, dict) and inv.result.get("batchItemFailures"):
@@ -337,11 +354,24 @@ class Runner:
         for i in range(0, len(done), 10):
             sqs.delete_message_batch(QueueUrl=m.queue_url, Entries=[
                 {"Id": str(j), "ReceiptHandle": msg["ReceiptHandle"]} for j, msg in enumerate(done[i:i + 10])])
+        self._release(m.queue_url, [msg for msg in messages if msg["MessageId"] in failed])
         self.stats.processed += len(done)
         queue = m.queue_arn.rsplit(":", 1)[-1]
         self.stats.processed_by_queue[queue] = self.stats.processed_by_queue.get(queue, 0) + len(done)
         self.stats.failed += len(failed)
         return len(messages)
+
+    def _release(self, queue_url: str, messages: list[dict[str, Any]]) -> None:
+        """Messages received with HOLD_SECONDS and not deleted come back after the queue's visibility timeout."""
+        if not messages:
+            return
+        sqs = self.client("sqs")
+        attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["VisibilityTimeout"])["Attributes"]
+        timeout = int(attrs.get("VisibilityTimeout", 30))
+        for i in range(0, len(messages), 10):
+            sqs.change_message_visibility_batch(QueueUrl=queue_url, Entries=[
+                {"Id": str(j), "ReceiptHandle": msg["ReceiptHandle"], "VisibilityTimeout": timeout}
+                for j, msg in enumerate(messages[i:i + 10])])
 
     # ----- Kinesis -------------------------------------------------------------------------
     def _poll_kinesis(self, k: KinesisMapping) -> int:
@@ -470,7 +500,7 @@ class Runner:
         sqs = self.client("sqs")
         msgs = sqs.receive_message(QueueUrl=p.source_url, MaxNumberOfMessages=min(10, p.batch_size),
                                    AttributeNames=["All"], MessageAttributeNames=["All"],
-                                   WaitTimeSeconds=0).get("Messages", [])
+                                   VisibilityTimeout=HOLD_SECONDS, WaitTimeSeconds=0).get("Messages", [])
         if not msgs:
             return 0
         keep, drop = [], []
@@ -499,6 +529,7 @@ class Runner:
                 self.stats.failed += len(keep)
                 self.log.append(Invocation(p.name, payload, error=str(exc), error_type=type(exc).__name__,
                                            source="pipes"))
+                self._release(p.source_url, [msg for msg, _ in keep])
                 return len(msgs)
             for msg, _ in keep:
                 sqs.delete_message(QueueUrl=p.source_url, ReceiptHandle=msg["ReceiptHandle"])

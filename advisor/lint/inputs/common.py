@@ -59,7 +59,9 @@ SETTING_TYPES: dict[str, str] = {
 }
 
 
-def _finite(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
+    """A number, or a string holding one, as a float (``inf`` for an integer beyond float range); None for
+    anything else (a boolean, an unresolved reference, text)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
@@ -70,10 +72,14 @@ def _finite(value: Any) -> float | None:
     if not isinstance(value, (int, float)):
         return None
     try:
-        number = float(value)
+        return float(value)
     except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
+        return math.inf
+
+
+def _finite(value: Any) -> float | None:
+    number = as_number(value)
+    return number if number is not None and math.isfinite(number) else None
 
 
 def normalise(graph: FlowGraph) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import threading
 import time
 import uuid
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InvalidInput
+from advisor.sim.runner import environ
 
 # the module that tells the broker kind, and the engine that runs it locally
 KINDS = {"messaging": "activemq", "topology": "rabbitmq", "settings": "tansu"}
@@ -54,20 +54,6 @@ def _broker(project: Path, engine: str) -> Iterator[dict[str, str]]:
         yield dict(running.env)
 
 
-@contextlib.contextmanager
-def _environ(env: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def run_broker_demo(project: Path, package: str, engine: str, stats: Any, *, count: int, rate: float,
                     fail_rate: float, settle: float, on_tick: Callable[[Any], None] | None) -> Any:
     import sys
@@ -90,7 +76,7 @@ def run_broker_demo(project: Path, package: str, engine: str, stats: Any, *, cou
 
     driver = {"activemq": _activemq, "rabbitmq": _rabbitmq, "tansu": _kafka}[engine]
     local = {"KAFKA_SECURITY": "plaintext"} if engine == "tansu" else {}   # the local engine has no TLS or IAM
-    with _broker(project, engine) as env, _environ({**env, **local}):
+    with _broker(project, engine) as env, environ({**env, **local}):
         driver(package, stats, handler, count=count, rate=rate, settle=settle, on_tick=on_tick)
     return stats
 

@@ -59,7 +59,12 @@ def function(b: Builder, logical: str, p: PDict, res: PDict) -> None:
     alias = tpl.text(p, "AutoPublishAlias")
     if alias:  # SAM names the alias it creates <Function>Alias<alias>
         b.aliases[f"{logical}Alias{alias}"] = logical
-    events = tpl.get(p, "Events")
+    sam_events(b, logical, p)
+
+
+def sam_events(b: Builder, logical: str, p: PDict) -> None:
+    """A SAM function's or state machine's ``Events``, read once every resource is known."""
+    events = b.tpl.get(p, "Events")
     if isinstance(events, PDict):
         for ename, ev in events.items():
             if isinstance(ev, PDict) and isinstance(ename, str):

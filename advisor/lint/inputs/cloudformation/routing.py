@@ -209,14 +209,9 @@ def state_machine(b: Builder, logical: str, p: PDict, res: PDict) -> None:
         terms["variant"] = ("Type", 0)
     b.channel(logical, "step-functions", "express" if express else "standard", s, terms)
     if sam:
-        from .functions import sam_event
+        from .functions import sam_events
 
-        events = tpl.get(p, "Events")
-        if isinstance(events, PDict):
-            for ename, ev in events.items():
-                if isinstance(ev, PDict) and isinstance(ename, str):
-                    b.later(lambda ename=ename, ev=ev, pos=events.keypos[ename]:
-                            sam_event(b, logical, ename, ev, pos))
+        sam_events(b, logical, p)
 
 
 HANDLERS = {

@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from advisor.errors import InvalidInput, Location
+from advisor.lint.inputs.common import as_number
 from advisor.lint.model import Pos
 from advisor.lint.positions import PDict, PList, Tagged
 
@@ -228,19 +229,9 @@ class Template:
 
         A number no rule could compare (``.inf``, ``.nan``, an integer beyond float range) is refused."""
         value = self.get(container, key)
-        if value is None or isinstance(value, bool):
+        number = as_number(value)
+        if number is None:
             return None
-        if isinstance(value, str):
-            try:
-                value = float(value.strip())
-            except ValueError:
-                return None
-        if not isinstance(value, (int, float)):
-            return None
-        try:
-            number = float(value)
-        except OverflowError:
-            number = math.inf
         if not math.isfinite(number):
             raise InvalidInput(f"{key}: expected a finite number, got {short(str(value))}",
                                location=self.where(container, key))
