@@ -170,12 +170,15 @@ def print_text(result: Result, kb, console, *, explain: bool = False) -> None:
             head += f"\n\n[bold]+ {escape(sup.pattern_name)}[/]: {escape(_services(kb, sup))}\n{escape(sup.summary)}"
         console.print(Panel(head, title=f"Recommendation for {escape(req.name)}", border_style="green"))
         sources: list[str] = []
+        facts_at: dict[str, list[str]] = {}
 
         def note(r) -> str:
             if not r.source:
                 return ""
             if r.source not in sources:
                 sources.append(r.source)
+            if r.fact and r.fact not in facts_at.setdefault(r.source, []):
+                facts_at[r.source].append(r.fact)
             return f" [dim][{sources.index(r.source) + 1}][/]"
 
         console.print("[bold]Why[/]")
@@ -215,8 +218,10 @@ def print_text(result: Result, kb, console, *, explain: bool = False) -> None:
         advise_text(result, kb, console)
     if rec is not None and sources:
         console.print("[bold]Sources[/]")
-        for i, url in enumerate(sources, 1):
-            console.print(f" [{i}] {url}", soft_wrap=True, highlight=False, markup=False)
+        for i, url in enumerate(sources, 1):  # URLs and fact ids whole, never wrapped, so they can be copied
+            ids = ", ".join(facts_at.get(url, []))
+            console.print(f" [{i}] {url}" + (f"  {ids}" if ids else ""), soft_wrap=True, highlight=False,
+                          markup=False)
     if explain:
         console.print("\n[bold]Decision trace[/]")
         for line in result.trace:

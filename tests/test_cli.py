@@ -93,7 +93,7 @@ def test_why_not_a_variant(cli):
     assert lines
     # the FIFO queue is not recommended: every line is about a design that contains it and scored lower
     for line in lines:
-        assert "sqs:fifo" in line and "scored" in line, line
+        assert "sqs:fifo" in line and "ranked lower" in line, line
     data = json.loads(_ok(cli("advise", "--answers", FANOUT, "--why-not", "sqs:fifo", "--format", "json")))
     assert data == {"service": "sqs:fifo", "explanation": lines}
 
@@ -125,21 +125,21 @@ def test_conflicting_requirements_exit_3_and_name_the_keys(cli):
     assert code == 3, err
     assert "Traceback" not in err
     assert "No design satisfies every requirement" in out
-    assert "connection.data" in out and "connection.completion" in out
+    assert "constraints.replay" in out and "connection.completion" in out
 
     code, out, err = cli("advise", "--answers", CONFLICT, "--format", "json")
     assert code == 3
     data = json.loads(out)
     assert data["recommendation"] is None
     keys = {c.split(" ", 1)[0] for c in data["conflicts"]}
-    assert keys == {"connection.data", "connection.completion"}
+    assert keys == {"constraints.replay", "connection.completion"}
 
 
 def test_conflict_markdown_lists_the_conflicts(cli):
     code, out, _ = cli("advise", "--answers", CONFLICT, "--format", "markdown")
     assert code == 3
     assert "## No design fits" in out
-    assert "- connection.completion" in out and "- connection.data" in out
+    assert "- connection.completion" in out and "- constraints.replay" in out
 
 
 # ---------------------------------------------------------------------------------------- a real process

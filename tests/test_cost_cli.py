@@ -46,18 +46,17 @@ def test_sweep_names_where_a_design_stops_fitting(cli):
     assert code == 0, err
     data = json.loads(out)
     assert data["factors"][0] == 0.1 and data["factors"][-1] == 100
-    stopped = [d for d in data["designs"] if d["stops_fitting_at"] is not None]
-    # 1,200/s: EventBridge's 10,000 events/s in us-east-1 ends the bus designs at 10x (12,000/s),
-    # SNS's 30,000 messages/s ends the topic designs at 50x (60,000/s)
-    by_key = {d["design"]: d for d in stopped}
-    assert by_key["eventbridge:bus -> sqs:standard"]["stops_fitting_at"] == pytest.approx(12_000)
+    # 1,200/s: EventBridge's 10,000 events/s and SNS's 30,000 messages/s are adjustable quotas, so (issue 10)
+    # the designs keep fitting with a quota increase to request, and the sweep names the tightest quota
+    by_key = {d["design"]: d for d in data["designs"]}
+    assert by_key["eventbridge:bus -> sqs:standard"]["stops_fitting_at"] is None
     assert "eventbridge.bus.throughput.max" in by_key["eventbridge:bus -> sqs:standard"]["limit"]
-    assert by_key["sns:standard -> sqs:standard"]["stops_fitting_at"] == pytest.approx(60_000)
+    assert "sns.standard.throughput.max" in by_key["sns:standard -> sqs:standard"]["limit"]
     for d in data["designs"]:
         costs = [p["monthly"] for p in d["points"] if p["monthly"] is not None]
         assert costs == sorted(costs)
     code, out, _ = cli("cost", "--answers", ORDERS, "--sweep")
-    assert code == 0 and "stops fitting" in out and "█" in out
+    assert code == 0 and "█" in out
 
 
 def test_sweep_chart_svg(cli, tmp_path):

@@ -86,7 +86,7 @@ def test_refuses_a_non_empty_folder_without_force(tmp_path, cli):
 
 def test_a_design_without_a_scaffold_is_a_usage_error(tmp_path, cli):
     code, _, err = cli("scaffold", "--answers", ROOT / "examples" / "rabbitmq-migration.yaml", "--out", tmp_path / "o",
-                       "--pattern", "mq-rabbitmq-to-eventbridge-pipes")       # a passing design with no template set
+                       "--pattern", "mq-rabbitmq-to-eventbridge-pipes-to-kinesis-data-streams-on-demand")  # passes, no template
     assert code == 2 and "no scaffold" in err and "sqs-worker-dlq" in err
     assert not (tmp_path / "o").exists()
 
