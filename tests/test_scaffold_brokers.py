@@ -19,15 +19,22 @@ ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "examples"
 MQADVISE = [sys.executable, "-c", "from advisor.cli.app import main; main()"]
 
+# A rule straight to S3 fits a trickle of messages (one object each); a stream with replay gets a Kinesis rule.
+IOT_DIRECT = {"connection": {"data": "messaging", "completion": "async"},
+              "constraints": {"producers": ["iot-device"], "protocols": ["mqtt"], "consumers": ["s3"],
+                              "peak_per_second": 0.5}}
+IOT_KINESIS = {"connection": {"data": "streaming", "completion": "async", "delivery": "pull", "distribution": "pubsub"},
+               "constraints": {"producers": ["iot-device"], "protocols": ["mqtt"], "consumers": ["application"],
+                               "replay": True, "ordering": "per-key"}}
 IOT_QUEUE = {"connection": {"data": "messaging", "completion": "async", "delivery": "pull", "distribution": "p2p"},
              "constraints": {"producers": ["iot-device"], "consumers": ["container"], "managed": "serverless"},
              "migration": {"protocols": ["mqtt"]}}
 # pattern -> (requirements, --pattern, local engine the generated tests need)
 CASES: dict[str, tuple[object, str | None, str]] = {
-    "iot-rule-direct": (EX / "iot-telemetry-to-s3.yaml", None, "amqtt"),
-    "iot-rule-to-kinesis": (EX / "iot-telemetry-to-s3.yaml", "iot-rule-to-kinesis", "amqtt"),
+    "iot-rule-direct": (IOT_DIRECT, None, "amqtt"),
+    "iot-rule-to-kinesis": (IOT_KINESIS, None, "amqtt"),
     "iot-rule-to-sqs": (IOT_QUEUE, None, "amqtt"),
-    "iot-rule-to-firehose": (EX / "iot-telemetry-to-s3.yaml", "iot-rule-to-firehose", "amqtt"),
+    "iot-rule-to-firehose": (EX / "iot-telemetry-to-s3.yaml", None, "amqtt"),
     "amazon-mq-rabbitmq-migration": (EX / "rabbitmq-migration.yaml", None, "rabbitmq"),
     "amazon-mq-activemq-migration": (EX / "jms-activemq-migration.yaml", None, "activemq"),
     "msk-streaming": (EX / "kafka-migration.yaml", None, "tansu"),

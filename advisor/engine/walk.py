@@ -38,7 +38,7 @@ def messaging_designs(kb: KnowledgeBase, ctx: Context | None = None,
     evaluated = {} if evaluated is None else evaluated
 
     def leg_rank(leg):
-        """Legs that fail fewer requirements first, then shorter ones (a leg alone, as a design)."""
+        """Legs that fail fewer requirements first, then the better ranked (a leg alone, as a design)."""
         key = (leg.consumer, leg.path)
         if key not in leg_memo:
             alone = Design.of_legs((leg,))
@@ -46,7 +46,9 @@ def messaging_designs(kb: KnowledgeBase, ctx: Context | None = None,
                 else None
             if ev is None:
                 ev = evaluated[alone.key] = evaluate(ctx, alone)
-            leg_memo[key] = (len(ev.failures), len(leg.path), leg.key)
+            if ev.ok and not ev.tiers:
+                rank(ctx, ev)
+            leg_memo[key] = (len(ev.failures), tier_key(ev) if ev.ok else (), len(leg.path), leg.key)
         return leg_memo[key]
 
     return D.messaging_designs(kb, ctx.consumers_wanted(), leg_rank,
