@@ -159,7 +159,7 @@ def test_broker_settings_come_from_the_knowledge(generated, kb):
     assert active["DeploymentMode"] == "ACTIVE_STANDBY_MULTI_AZ"
     kafka = load_template(generated["msk-streaming"][0] / "infra" / "template.yaml")["Resources"]["Cluster"]
     assert kafka["Type"] == "AWS::MSK::ServerlessCluster"             # examples/kafka-migration.yaml: msk:serverless
-    device = (generated["iot-rule-direct"][0] / "iot_telemetry_to_s3" / "device.py").read_text()
+    device = (generated["iot-rule-to-firehose"][0] / "iot_telemetry_to_s3" / "device.py").read_text()
     assert f"QOS_MAX = {kb.value(Option('iot-core', None), 'mqtt.qos_max')}" in device
     from advisor.sim.engines.iot import IotLimits
 
