@@ -139,13 +139,14 @@ def test_managed_alone_opens_no_messaging_concern(make_req, advise):
 # ---- ranking in tiers ------------------------------------------------------------------------------------
 
 
-def test_fitness_outranks_simplicity_for_mqtt_sensors_streaming_into_s3(make_req, advise):
+def test_fitness_outranks_simplicity_for_mqtt_sensors_streaming_into_s3(kb, make_req, advise):
     req = make_req(connection={"data": "streaming"},
                    constraints={"producers": ["iot-device", "on-premises"], "protocols": ["mqtt"],
                                 "consumers": ["s3"], "peak_per_second": 2000})
     result = advise(req)
     assert ids(result) == {"iot-core", "data-firehose"}
-    direct = next(c for c in result.candidates if c.design.key == "iot-core")
+    ctx = Context(kb, req)
+    direct = W.rank_passing(ctx, [W.evaluate(ctx, legs(("s3", "iot-core")))])[0]  # fewer services, wrong tool
     fitness = [t for _w, t in direct.tiers["fitness"]]
     assert any("one s3 object per message" in t for t in fitness)
     assert tier_key(direct) > tier_key(result.recommendation)

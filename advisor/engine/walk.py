@@ -195,7 +195,7 @@ def rank_passing(ctx: Context, evals: list[Evaluation]) -> list[Evaluation]:
     return passing
 
 
-def _settle_top(ctx: Context, passing: list[Evaluation], designs_of_concern) -> tuple[list[Evaluation], Tie | None]:
+def _settle_top(ctx: Context, passing: list[Evaluation]) -> tuple[list[Evaluation], Tie | None]:
     """Reorder the best designs when several tie in every tier; describe the tie."""
     if len(passing) < 2:
         return passing, None
@@ -235,7 +235,7 @@ def recommend(req, kb: KnowledgeBase) -> Result:
         evals = [seen[d.key] if d.key in seen and seen[d.key].design == d else evaluate(ctx, d) for d in designs]
         all_evals.extend(evals)
         passing = rank_passing(ctx, evals)
-        passing, tie = _settle_top(ctx, passing, designs)
+        passing, tie = _settle_top(ctx, passing)
         if tie is not None:
             ties.append(tie)
             how = f"settled by the documented default: {tie.settled_by}" if tie.documented else (
