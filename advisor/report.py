@@ -13,25 +13,29 @@ from advisor.wording import services_line as _services
 from advisor.wording import why_lower as _why_lower
 
 
-def as_json(result: Result) -> dict[str, Any]:
-    from advisor.api import knowledge
+def as_json(result: Result, kb=None) -> dict[str, Any]:
+    """The contract's JSON plus the cost summary (priced with the knowledge the decision used, when given)."""
     from advisor.cost.render import advise_summary
 
-    return {**result.as_json(), "cost": advise_summary(result, knowledge())}
+    if kb is None:
+        from advisor.api import knowledge
+
+        kb = knowledge()
+    return {**result.as_json(), "cost": advise_summary(result, kb)}
 
 
-def as_json_text(result: Result) -> str:
-    return json.dumps(as_json(result), indent=2, ensure_ascii=False)
+def as_json_text(result: Result, kb=None) -> str:
+    return json.dumps(as_json(result, kb), indent=2, ensure_ascii=False)
 
 
-def as_yaml_text(result: Result) -> str:
+def as_yaml_text(result: Result, kb=None) -> str:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False
     buf = io.StringIO()
-    yaml.dump(as_json(result), buf)
+    yaml.dump(as_json(result, kb), buf)
     return buf.getvalue()
 
 

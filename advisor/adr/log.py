@@ -195,25 +195,10 @@ def _write_new(path: Path, text: str, old: R.Record | None) -> Path:
 def supersede(adr_dir: Path, old_number: int | str, new_number: int | str) -> tuple[Path, Path]:
     """Mark ``old`` superseded by ``new`` and link both; both edits are checked before either is written, and
     if the second write fails the first file gets its old text back."""
-    from advisor.fsutil import is_read_only, resolve_target
-
     records = R.read_folder(adr_dir)
     old, new = R.find(records, old_number), R.find(records, new_number)
     old_text, new_text = R.supersede_texts(old, new)
-    edits = [(rec, t) for rec, t in ((new, new_text), (old, old_text)) if t != rec.text]
-    for rec, _ in edits:
-        if is_read_only(resolve_target(rec.path)):
-            raise RefusedOverwrite("is read-only; refusing to change it (nothing was written)",
-                                   location=Location(str(rec.path)), hint=f"chmod u+w {rec.path}")
-    done: list[R.Record] = []
-    try:
-        for rec, t in edits:
-            atomic_write_text(rec.path, t)
-            done.append(rec)
-    except BaseException:
-        for rec in done:
-            atomic_write_text(rec.path, rec.text)
-        raise
+    _write_all([(rec, t) for rec, t in ((new, new_text), (old, old_text)) if t != rec.text])
     return old.path, new.path
 
 

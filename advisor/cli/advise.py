@@ -78,14 +78,14 @@ def _emit(result, kb, output_format: Format, explain: bool, why_not: str | None)
                 print_data(line)
         return
     if output_format == Format.json:
-        data = report.as_json(result)
+        data = report.as_json(result, kb)
         if explain:
             data["trace"] = result.trace
         import json
 
         print_data(json.dumps(data, indent=2, ensure_ascii=False))
     elif output_format == Format.yaml:
-        print_data(report.as_yaml_text(result))
+        print_data(report.as_yaml_text(result, kb))
     elif output_format == Format.markdown:
         print_data(report.as_markdown(result, kb))
     else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from advisor.engine import units
 from advisor.engine.result import Design, Leg, Reason
 from advisor.knowledge.base import FactRef, KnowledgeBase, Option
+from advisor.phrases import listed
 
 ORDER_RANK = {"none": 0, "per-key": 1, "global": 2}
 SEMANTICS_RANK = {"at-most-once": 0, "at-least-once": 1, "exactly-once": 2}
@@ -216,7 +217,7 @@ def check_ordering(ctx: Context, design: Design) -> Outcome | None:
             kept = {"none": "no order guarantee", "per-key": "order per key only"}[have]
             to = f" on the way to {leg.consumer}" if leg.consumer else ""
             return _failed(f"{ctx.name(opt)} gives {kept}{to}; {wanted} ordering was asked for", ref, key)
-    names = _and([ctx.name(o) for leg in legs for o in leg.path])
+    names = listed([ctx.name(o) for leg in legs for o in leg.path])
     end = legs[0].end
     return _passed(f"order is kept {wanted.replace('-', ' ')} through {names}", ctx.ref(end, "ordering"), key, watch)
 
@@ -246,11 +247,6 @@ def _carriers(ctx: Context, leg: Leg) -> tuple[Option, ...]:
     if leg.consumer == "workflow" and ctx.val(leg.end, "model") == "workflow" and len(leg.path) > 1:
         return leg.path[:-1]
     return leg.path
-
-
-def _and(names: list[str]) -> str:
-    unique = list(dict.fromkeys(names))
-    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
 
 
 def _rate_ceiling(ctx: Context, opt: Option, fact: str, need: float, to_rate, entry: Option | None = None
@@ -659,9 +655,9 @@ def check_protocols(ctx: Context, design: Design) -> Outcome | None:
 def _entry_protocols(ctx: Context, design: Design, wanted: list[str], key: str) -> Outcome:
     entry, ref, have, missing = _entry_lacks(ctx, design, "protocols", wanted)
     if missing:
-        return _failed(f"{ctx.name(entry)} cannot accept {_protocols(missing)} "
-                       f"(it speaks {_protocols(have) or 'no listed protocol'})", ref, key)
-    return _passed(f"{ctx.name(entry)} speaks {_protocols(wanted)}", ref, key)
+        return _failed(f"{ctx.name(entry)} cannot accept {protocol_list(missing)} "
+                       f"(it speaks {protocol_list(have) or 'no listed protocol'})", ref, key)
+    return _passed(f"{ctx.name(entry)} speaks {protocol_list(wanted)}", ref, key)
 
 
 PROTOCOL_NAMES = {"amqp-0-9-1": "AMQP 0-9-1", "amqp-1.0": "AMQP 1.0", "mqtt": "MQTT", "stomp": "STOMP",
@@ -669,9 +665,8 @@ PROTOCOL_NAMES = {"amqp-0-9-1": "AMQP 0-9-1", "amqp-1.0": "AMQP 1.0", "mqtt": "M
                   "websocket": "WebSocket", "nfs": "NFS", "smb": "SMB", "iscsi": "iSCSI", "iscsi-vtl": "iSCSI VTL"}
 
 
-def _protocols(names: list[str]) -> str:
-    shown = [PROTOCOL_NAMES.get(n, n) for n in names]
-    return shown[0] if len(shown) == 1 else (", ".join(shown[:-1]) + " and " + shown[-1] if shown else "")
+def protocol_list(names: list[str], conjunction: str = "and") -> str:
+    return listed([PROTOCOL_NAMES.get(n, n) for n in names], conjunction)
 
 
 def check_migration(ctx: Context, design: Design) -> Outcome | None:

@@ -16,7 +16,8 @@ Within a tier the items add up. WEIGHTS below are the only weights; they are jud
 
 from __future__ import annotations
 
-from advisor.engine.checks import CHANGE_RANK, Context
+from advisor.engine.checks import CHANGE_RANK, Context, protocol_list
+from advisor.engine.designs import concern_of
 from advisor.engine.result import Evaluation
 
 TIERS = ("fitness", "preference", "simplicity")
@@ -97,7 +98,7 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     for o in path:
         built_for = ctx.val(o, "built_for_protocols")
         if built_for and not spoken & set(built_for):
-            add("preference", "protocol_estate_missing", f"{ctx.name(o)} is built for {_or(built_for)} clients, "
+            add("preference", "protocol_estate_missing", f"{ctx.name(o)} is built for {protocol_list(built_for, 'or')} clients, "
                 "and none were named")
     for o in path:
         if (c.ordering in (None, "none") and not c.deduplication
@@ -140,27 +141,14 @@ def _implied_producers(c) -> list[str]:
     return implied or ["application"]
 
 
-def _or(names: list[str]) -> str:
-    from advisor.engine.checks import PROTOCOL_NAMES
-
-    shown = [PROTOCOL_NAMES.get(n, n) for n in names]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
-
-
 def _implied_data(ctx: Context) -> str | None:
     """A migration answers the data question: the services that keep a Kafka estate's clients are streams."""
     kinds = set()
     for system in ctx.req.migration.systems:
         for opt, rel in ctx.kb.migrations(system):
-            if rel.code_changes == "none" and concern_of_option(ctx, opt) == "messaging":
+            if rel.code_changes == "none" and concern_of(ctx.kb, opt) == "messaging":
                 kinds.update(ctx.val(opt, "data") or [])
     return kinds.pop() if len(kinds) == 1 else None
-
-
-def concern_of_option(ctx: Context, opt) -> str:
-    from advisor.engine.designs import concern_of
-
-    return concern_of(ctx.kb, opt)
 
 
 def _keeps_or_batches(ctx: Context, opt) -> bool:

@@ -86,6 +86,8 @@ def deciding_question(req, tied: list[Evaluation], reevaluate) -> tuple[str | No
     ``reevaluate(req, designs) -> list[Evaluation]`` ranks the designs again under changed requirements
     (best first, passing only).
     """
+    from advisor.requirements import parse_requirements
+
     designs = [e.design for e in tied]
     for key, answers in PROBES:
         section, _, field = key.partition(".")
@@ -95,8 +97,6 @@ def deciding_question(req, tied: list[Evaluation], reevaluate) -> tuple[str | No
         for answer in answers:
             data = req.to_data()
             data.setdefault(section, {})[field] = answer
-            from advisor.requirements import parse_requirements
-
             try:
                 changed = parse_requirements(data)
             except Exception:  # noqa: BLE001 - a probe the model refuses is simply not a question to ask

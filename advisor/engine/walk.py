@@ -30,7 +30,7 @@ concern_of = D.concern_of
 
 
 def messaging_designs(kb: KnowledgeBase, ctx: Context | None = None,
-                      evaluated: dict[str, Evaluation] | None = None) -> list[Design]:
+                      evaluated: dict[Design, Evaluation] | None = None) -> list[Design]:
     """Candidate designs; ``evaluated`` collects the evaluations made while ranking legs (reused by the walk)."""
     if ctx is None:
         return D.messaging_designs(kb, [], lambda leg: 0)
@@ -42,10 +42,7 @@ def messaging_designs(kb: KnowledgeBase, ctx: Context | None = None,
         key = (leg.consumer, leg.path)
         if key not in leg_memo:
             alone = Design.of_legs((leg,))
-            ev = evaluated.get(alone.key) if alone.key in evaluated and evaluated[alone.key].design == alone \
-                else None
-            if ev is None:
-                ev = evaluated[alone.key] = evaluate(ctx, alone)
+            ev = evaluated.get(alone) or evaluated.setdefault(alone, evaluate(ctx, alone))
             if ev.ok and not ev.tiers:
                 rank(ctx, ev)
             leg_memo[key] = (len(ev.failures), tier_key(ev) if ev.ok else (), len(leg.path), leg.key)
@@ -230,9 +227,9 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     conflicts: list[str] = []
     ties: list[Tie] = []
     for concern in concerns:
-        seen: dict[str, Evaluation] = {}
+        seen: dict[Design, Evaluation] = {}
         designs = messaging_designs(kb, ctx, seen) if concern == "messaging" else _designs_for(kb, req, concern)
-        evals = [seen[d.key] if d.key in seen and seen[d.key].design == d else evaluate(ctx, d) for d in designs]
+        evals = [seen.get(d) or evaluate(ctx, d) for d in designs]
         all_evals.extend(evals)
         passing = rank_passing(ctx, evals)
         passing, tie = _settle_top(ctx, passing)

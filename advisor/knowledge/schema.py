@@ -223,14 +223,9 @@ class Pattern(_Strict):
     watch: list[Note] = Field(default_factory=list)
 
 
-class TieBreak(_Strict):
-    """A default AWS documents for choosing between designs that are otherwise equal."""
+class _Documented(_Strict):
+    """Knowledge that is not a fact but still rests on a page: its source, when it was read, how sure."""
 
-    id: str
-    prefer: str                  # an option or service id (sqs:standard, kinesis-data-streams)
-    over: list[str]
-    when: dict[str, Any] = Field(default_factory=dict)  # answers the default is documented for: {"constraints.filtering": true}
-    text: str                    # the documented default, in our words
     source: Url
     as_of: datetime.date
     status: Literal["confirmed", "unconfirmed", "inferred"] = "confirmed"
@@ -238,7 +233,17 @@ class TieBreak(_Strict):
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
 
 
-class Workaround(_Strict):
+class TieBreak(_Documented):
+    """A default AWS documents for choosing between designs that are otherwise equal."""
+
+    id: str
+    prefer: str                  # an option or service id (sqs:standard, kinesis-data-streams)
+    over: list[str]
+    when: dict[str, Any] = Field(default_factory=dict)  # answers the default is documented for: {"constraints.filtering": true}
+    text: str                    # the documented default, in our words
+
+
+class Workaround(_Documented):
     """A documented pattern that meets a requirement a service cannot meet by itself."""
 
     id: str
@@ -248,11 +253,6 @@ class Workaround(_Strict):
     summary: str
     cost: str                    # what the pattern adds (calls, storage, code)
     limit: Fact | None = None    # how far the pattern goes (2 GB for the claim-check)
-    source: Url
-    as_of: datetime.date
-    status: Literal["confirmed", "unconfirmed", "inferred"] = "confirmed"
-
-    _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
 
 
 class Choice(_Strict):
