@@ -1,8 +1,9 @@
 """The bounds every YAML reader of mqadvise applies, whatever loader parsed the text: how many aliases, how
-deep the nesting (a loader that recurses per level would crash, or take minutes, on ``[[[[...]]]]``), and how
-many nodes the document has once its aliases are expanded (a "billion laughs" file is small on disk).
+deep the nesting (a loader that recurses per level would crash, or take minutes, on ``[[[[...]]]]``), how many
+nodes the text writes (a pure-Python loader takes about 0.1 ms a node: 100,000 keys were 25 to 90 seconds), and
+how many nodes the document has once its aliases are expanded (a "billion laughs" file is small on disk).
 
-:func:`shape_problem` checks the first two before anything is built, :func:`expansion_problem` the last one
+:func:`shape_problem` checks the first three before anything is built, :func:`expansion_problem` the last one
 after. Standard library only at import: the simulator, which reads CloudFormation templates, is bundled into
 generated projects (``advisor/scaffold/vendor.py`` copies this file beside it); the parsers
 :func:`event_parsers` offers are imported when it is called (ruamel.yaml, and PyYAML's C parser when present).
@@ -18,6 +19,10 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 2_000_000
 MAX_ALIASES = 1_000
 MAX_DEPTH = 100             # deeper than any real template, requirements or knowledge file
+# Nodes as written (keys, values, items, aliases), for the pure-Python loaders (2 to 3 s at this bound on a
+# busy two-core machine): about ten times the largest knowledge file, a 250 KB template. `mqadvise lint` reads
+# events with libyaml and does not need it.
+MAX_WRITTEN_NODES = 25_000
 
 Parse = Callable[[str], Iterable[Any]]
 
@@ -32,8 +37,8 @@ class ShapeProblem:
 
 
 def shape_problem(text: str, parsers: Iterable[Parse], *, max_depth: int = MAX_DEPTH,
-                  max_aliases: int = MAX_ALIASES) -> ShapeProblem | None:
-    """The first bound ``text`` crosses (nesting, aliases), before any object is built, or None.
+                  max_aliases: int = MAX_ALIASES, max_nodes: int = MAX_WRITTEN_NODES) -> ShapeProblem | None:
+    """The first bound ``text`` crosses (nesting, aliases, nodes written), before any object is built, or None.
 
     Bounds on the characters alone come first (linear, in C): most files are answered by them with no parse.
     Otherwise the events of the first of ``parsers`` (each a function from text to events) that reads the text
@@ -46,11 +51,12 @@ def shape_problem(text: str, parsers: Iterable[Parse], *, max_depth: int = MAX_D
         if at is not None:
             return ShapeProblem(_too_deep(max_depth), *_line_column(text, at))
         flow = max_depth
-    if text.count("*") <= max_aliases and flow + _block_depth_bound(text) <= max_depth:
+    if (text.count("*") <= max_aliases and flow + _block_depth_bound(text) <= max_depth
+            and _node_bound(text) <= max_nodes):
         return None         # no bound can be crossed: spare the parse (the knowledge files are read every run)
     for parse in parsers:
         try:
-            return _first_crossing(parse(text), max_depth, max_aliases)
+            return _first_crossing(parse(text), max_depth, max_aliases, max_nodes)
         except RecursionError:
             return ShapeProblem(_too_deep(max_depth))
         except Exception:  # noqa: BLE001 - a syntax error: the next parser, or the real load, reports it
@@ -83,14 +89,19 @@ def _too_deep(max_depth: int) -> str:
 
 _STARTS = frozenset(("MappingStartEvent", "SequenceStartEvent"))
 _ENDS = frozenset(("MappingEndEvent", "SequenceEndEvent"))
+_NODES = frozenset(("ScalarEvent", "AliasEvent", *_STARTS))
 
 
-def _first_crossing(events: Iterable[Any], max_depth: int, max_aliases: int) -> ShapeProblem | None:
+def _first_crossing(events: Iterable[Any], max_depth: int, max_aliases: int, max_nodes: int) -> ShapeProblem | None:
     """The first event that crosses a bound, as a problem at its position (the same event names in ruamel.yaml
     and PyYAML). Parsing events does not recurse; building the document from them would."""
-    depth = aliases = 0
+    depth = aliases = nodes = 0
     for ev in events:
         name = type(ev).__name__
+        if name in _NODES:
+            nodes += 1
+            if nodes > max_nodes:
+                return _at(ev, f"more than {max_nodes} YAML nodes (keys, values and items); refusing to load")
         if name in _STARTS:
             depth += 1
             if depth > max_depth:
@@ -142,6 +153,12 @@ def _block_depth_bound(text: str) -> int:
         inline = line.count("- ") + line.count("? ") + line.count(": ") + line.endswith((":", "-", "?"))
         deepest = max(deepest, 2 * indent + 2 + inline)
     return deepest
+
+
+def _node_bound(text: str) -> int:
+    """An upper bound of the nodes ``text`` writes: each node after the first follows a line break or an
+    indicator (``,`` ``:`` ``-`` ``?`` ``[`` ``{``), and each can bring at most one implicit null (``{a, b}``)."""
+    return 2 * (1 + sum(text.count(c) for c in "\n,:-?[{"))
 
 
 def flow_too_deep(text: str, max_depth: int = MAX_DEPTH) -> int | None:

@@ -1,9 +1,10 @@
 """Safe, bounded YAML loading that keeps line and column of every key.
 
 User files are read with ruamel.yaml's round-trip loader (no arbitrary objects, positions kept).
-Bounds (advisor.yamlbounds, shared with the simulator's template reader): the file size; the nesting depth
-and the number of aliases (checked on the characters, or in one pass over the parser's events, before
-anything is built, so deep nesting cannot exhaust Python's stack); and the number of nodes reachable after
+Bounds (advisor.yamlbounds, shared with the simulator's template reader): the file size; the nesting depth,
+the number of aliases and the number of nodes written (checked on the characters, or in one pass over the
+parser's events, before anything is built, so deep nesting cannot exhaust Python's stack and a file of
+100,000 keys is refused at once instead of parsed for a minute); and the number of nodes reachable after
 alias expansion, so that an alias bomb ("billion laughs") is reported instead of exhausting
 memory when the data is walked. A scalar ruamel cannot build (``0x_``, ``2026-13-45``, ``!!bool maybe``)
 or a string holding a lone UTF-16 surrogate is refused at its own line, never raised as a traceback.
@@ -209,7 +210,7 @@ def _reader_problem(exc: Any) -> str:
 
 
 def _check_shape(text: str, name: str) -> None:
-    """Refuse too deep nesting or too many aliases before any object is built (one pass that
+    """Refuse too deep nesting, too many aliases or too many nodes before any object is built (one pass that
     stops at the first bound crossed: advisor.yamlbounds, the bounds every YAML reader applies)."""
     problem = shape_problem(text, event_parsers())
     if problem is not None:
