@@ -21,7 +21,7 @@ def test_import_contracts_are_kept():
     assert "0 broken" in proc.stdout
 
 
-def test_library_passes_ruff():
+def test_library_tests_and_benches_pass_ruff():
     exe = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    proc = subprocess.run([exe, "check", "advisor", "bench"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run([exe, "check", "advisor", "bench", "tests"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
