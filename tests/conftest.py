@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled knowledge, example requirements, and a CLI runner."""
+"""Shared fixtures: the bundled knowledge (and a copy to break), example requirements, and a CLI runner."""
 
 from __future__ import annotations
 
@@ -15,6 +15,16 @@ def kb():
     from advisor.api import knowledge
 
     return knowledge()
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path):
+    """A copy of the bundled knowledge to break (tests/knowledge_helpers.py)."""
+    import shutil
+
+    root = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", root)
+    return root
 
 
 @pytest.fixture

@@ -7,48 +7,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
-from tests.conftest import ROOT
-
-KNOWLEDGE = ROOT / "knowledge"
-
-
-@pytest.fixture
-def knowledge_copy(tmp_path):
-    root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, root)
-    return root
-
-
-def _break(root, rel, old, new, marker):
-    """Replace the first ``old`` in ``rel``; return the 1-based line of ``marker`` in the changed file."""
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{rel} no longer contains {old!r}; update this test"
-    text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    offset = text.index(marker)
-    return text.count("\n", 0, offset) + 1
-
-
-def _check(cli, root):
-    code, out, err = cli("knowledge", "check", "--root", root)
-    assert "Traceback" not in err
-    return code, out.splitlines()
-
-
-def _finding(lines, rel, line, message):
-    pattern = re.compile(rf"^{re.escape(rel)}:{line}:\d+: error: .*{message}")
-    hits = [x for x in lines if pattern.search(x)]
-    assert hits, f"no finding {rel}:{line} ~ {message!r} in:\n" + "\n".join(lines[:40])
-    return hits[0]
+from tests.knowledge_helpers import break_copy, check_copy, finding
 
 
 def test_the_copy_itself_is_clean(cli, knowledge_copy):
-    code, lines = _check(cli, knowledge_copy)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 0, lines
     assert lines[-1].startswith("knowledge ok:")
 
@@ -65,20 +31,20 @@ def test_fact_without_source(cli, knowledge_copy):
     rel = "services/sqs.yaml"
     block = _fact_block(knowledge_copy, rel, "model")
     src = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("source:"))
-    line = _break(knowledge_copy, rel, block, block.replace(src, ""), "  model:\n")
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, block, block.replace(src, ""), "  model:\n")
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, line, "required key 'source' is missing")
+    finding(lines, rel, line, "required key 'source' is missing")
 
 
 def test_figure_without_unit(cli, knowledge_copy):
     rel = "services/sqs.yaml"
     block = _fact_block(knowledge_copy, rel, "message_size.max")
     unit = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("unit:"))
-    line = _break(knowledge_copy, rel, block, block.replace(unit, ""), "  message_size.max:\n")
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, block, block.replace(unit, ""), "  message_size.max:\n")
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, line, "a figure needs a unit")
+    finding(lines, rel, line, "a figure needs a unit")
 
 
 def test_source_that_is_not_https(cli, knowledge_copy):
@@ -86,20 +52,20 @@ def test_source_that_is_not_https(cli, knowledge_copy):
     block = _fact_block(knowledge_copy, rel, "delivery")
     src = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("source:"))
     plain = src.replace("https://", "http://")
-    line = _break(knowledge_copy, rel, block, block.replace(src, plain), plain)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, block, block.replace(src, plain), plain)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, line, "expected an https:// URL, got 'http://")
+    finding(lines, rel, line, "expected an https:// URL, got 'http://")
 
 
 def test_dangling_relation_target(cli, knowledge_copy):
     rel = "relations.yaml"
     old = "{type: subscription, from: sns, to: sqs, from_variants: [standard], to_variants: [standard],"
     new = "{type: subscription, from: sns, to: sqss, from_variants: [standard],"
-    line = _break(knowledge_copy, rel, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, line, "dangling reference 'sqss': not a service or endpoint")
+    finding(lines, rel, line, "dangling reference 'sqss': not a service or endpoint")
     assert len(lines) == 1, lines  # only this relation is wrong
 
 
@@ -107,40 +73,40 @@ def test_relation_with_unknown_variant(cli, knowledge_copy):
     rel = "relations.yaml"
     old = "{type: subscription, from: sns, to: sqs, from_variants: [standard], to_variants: [standard],"
     new = "{type: subscription, from: sns, to: sqs, from_variants: [standard], to_variants: [standrad],"
-    line = _break(knowledge_copy, rel, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, line, r"sqs has no variant\(s\) \['standrad'\]")
+    finding(lines, rel, line, r"sqs has no variant\(s\) \['standrad'\]")
 
 
 def test_pattern_with_unknown_variant(cli, knowledge_copy):
     rel = "patterns.yaml"
     old = "path: [sns:standard, sqs:standard]"
     new = "path: [sns:standard, sqs:standart]"
-    line = _break(knowledge_copy, rel, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, line, "dangling reference 'sqs:standart' in pattern sns-sqs-fanout")
+    finding(lines, rel, line, "dangling reference 'sqs:standart' in pattern sns-sqs-fanout")
 
 
 def test_pattern_step_that_is_not_a_relation(cli, knowledge_copy):
     rel = "patterns.yaml"
     old = "path: [sns:standard, sqs:standard]"
     new = "path: [sqs:standard, msk:serverless]"  # a queue does not feed a Kafka cluster
-    line = _break(knowledge_copy, rel, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, line, "pattern sns-sqs-fanout: no relation from sqs:standard to msk:serverless")
+    finding(lines, rel, line, "pattern sns-sqs-fanout: no relation from sqs:standard to msk:serverless")
 
 
 def test_duplicate_pattern_id(cli, knowledge_copy):
     rel = "patterns.yaml"
-    _break(knowledge_copy, rel, "  - id: sns-fifo-sqs-fifo-fanout\n", "  - id: sns-sqs-fanout\n", "sns-sqs-fanout")
+    break_copy(knowledge_copy, rel, "  - id: sns-fifo-sqs-fifo-fanout\n", "  - id: sns-sqs-fanout\n", "sns-sqs-fanout")
     text = (knowledge_copy / rel).read_text()
     first, second = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"(?m)^  - id: sns-sqs-fanout$", text)]
-    code, lines = _check(cli, knowledge_copy)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, second, "duplicate pattern id 'sns-sqs-fanout'")
+    finding(lines, rel, second, "duplicate pattern id 'sns-sqs-fanout'")
     assert not [x for x in lines if x.startswith(f"{rel}:{first}:")]  # the first one is not the duplicate
 
 
@@ -148,28 +114,28 @@ def test_question_key_that_is_not_a_requirements_key(cli, knowledge_copy):
     rel = "questions.yaml"
     old = "key: connection.delivery\n"
     new = "key: connection.delivry\n"
-    line = _break(knowledge_copy, rel, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, line, "question connection-delivery: 'connection.delivry' is not a requirements key")
+    finding(lines, rel, line, "question connection-delivery: 'connection.delivry' is not a requirements key")
 
 
 def test_capability_value_outside_its_vocabulary(cli, knowledge_copy):
     rel = "services/sns.yaml"
     block = _fact_block(knowledge_copy, rel, "delivery")
     value = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("value:"))
-    line = _break(knowledge_copy, rel, block, block.replace(value, "    value: [shove]\n"), "    value: [shove]")
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, block, block.replace(value, "    value: [shove]\n"), "    value: [shove]")
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, rel, line, r"delivery: \['shove'\] not in push, pull")
+    finding(lines, rel, line, r"delivery: \['shove'\] not in push, pull")
 
 
 def test_yaml_syntax_error_in_a_knowledge_file(cli, knowledge_copy):
     rel = "patterns.yaml"
     old = "path: [sns:standard, sqs:standard]"
     new = "path: [sns:standard, sqs:standard"
-    line = _break(knowledge_copy, rel, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, rel, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
     hit = next((x for x in lines if x.startswith(f"{rel}:")), None)
     assert hit and "invalid YAML" in hit, lines
@@ -178,7 +144,7 @@ def test_yaml_syntax_error_in_a_knowledge_file(cli, knowledge_copy):
 
 def test_json_findings_name_file_and_line(cli, knowledge_copy):
     rel = "questions.yaml"
-    line = _break(knowledge_copy, rel, "key: connection.delivery\n", "key: connection.delivry\n",
+    line = break_copy(knowledge_copy, rel, "key: connection.delivery\n", "key: connection.delivry\n",
                   "key: connection.delivry\n")
     code, out, err = cli("knowledge", "check", "--root", knowledge_copy, "--format", "json")
     assert code == 1
@@ -193,7 +159,7 @@ def test_advise_refuses_a_broken_knowledge_base_without_traceback(knowledge_copy
     from advisor.knowledge.loader import load_knowledge
 
     rel = "questions.yaml"
-    line = _break(knowledge_copy, rel, "key: connection.delivery\n", "key: connection.delivry\n",
+    line = break_copy(knowledge_copy, rel, "key: connection.delivery\n", "key: connection.delivry\n",
                   "key: connection.delivry\n")
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(knowledge_copy)

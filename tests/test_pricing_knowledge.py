@@ -5,41 +5,9 @@ Each break of a copy must exit 1 with a finding that names pricing.yaml and the 
 
 from __future__ import annotations
 
-import re
-import shutil
-
 import pytest
 
-from tests.conftest import ROOT
-
-
-@pytest.fixture
-def knowledge_copy(tmp_path):
-    root = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", root)
-    return root
-
-
-def _break(root, rel, old, new, marker):
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{rel} no longer contains {old!r}; update this test"
-    text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    return text.count("\n", 0, text.index(marker)) + 1
-
-
-def _check(cli, root):
-    code, out, err = cli("knowledge", "check", "--root", root)
-    assert "Traceback" not in err
-    return code, out.splitlines()
-
-
-def _finding(lines, rel, line, message):
-    pattern = re.compile(rf"^{re.escape(rel)}:{line}:\d+: error: .*{message}")
-    hits = [x for x in lines if pattern.search(x)]
-    assert hits, f"no finding {rel}:{line} ~ {message!r} in:\n" + "\n".join(lines[:40])
-    return hits[0]
+from tests.knowledge_helpers import break_copy, check_copy, finding
 
 REL = "pricing.yaml"
 SQS_BLOCK_START = "  - id: sqs.standard.requests\n"
@@ -60,65 +28,65 @@ def _sqs_block(root):
 def test_price_without_required_key(cli, knowledge_copy, key, message):
     block = _sqs_block(knowledge_copy)
     line_text = next(x for x in block.splitlines(keepends=True) if x.strip().startswith(f"{key}:"))
-    line = _break(knowledge_copy, REL, block, block.replace(line_text, ""), SQS_BLOCK_START)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, REL, block, block.replace(line_text, ""), SQS_BLOCK_START)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, REL, line, message)
+    finding(lines, REL, line, message)
 
 
 def test_price_unit_must_name_currency_and_measure(cli, knowledge_copy):
     old = "    unit: USD per million requests\n    billed_in: {value: 64, unit: KiB}\n    source: https://aws.amazon.com/sqs"
     new = "    unit: dollars a million\n    billed_in: {value: 64, unit: KiB}\n    source: https://aws.amazon.com/sqs"
-    line = _break(knowledge_copy, REL, old, new, SQS_BLOCK_START)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, REL, old, new, SQS_BLOCK_START)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, REL, line, "a price unit reads 'USD per")
+    finding(lines, REL, line, "a price unit reads 'USD per")
 
 
 def test_price_table_needs_every_region_group(cli, knowledge_copy):
     old = "value: {us-east-1: 0.4, eu-west-1: 0.4, ap-northeast-1: 0.4, other: 0.4}"
     new = "value: {us-east-1: 0.4, eu-west-1: 0.4, other: 0.4}"
-    line = _break(knowledge_copy, REL, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, REL, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, REL, line, "missing ap-northeast-1")
+    finding(lines, REL, line, "missing ap-northeast-1")
 
 
 def test_price_source_must_be_https(cli, knowledge_copy):
     old = "source: https://aws.amazon.com/sqs/pricing/"
     new = "source: http://aws.amazon.com/sqs/pricing/"
-    line = _break(knowledge_copy, REL, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, REL, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, REL, line, "expected an https:// URL")
+    finding(lines, REL, line, "expected an https:// URL")
 
 
 def test_price_for_unknown_variant(cli, knowledge_copy):
     old = "    service: sqs\n    variants: [standard]\n"
     new = "    service: sqs\n    variants: [standart]\n"
-    line = _break(knowledge_copy, REL, old, new, SQS_BLOCK_START)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, REL, old, new, SQS_BLOCK_START)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, REL, line, "sqs has no variant 'standart'")
+    finding(lines, REL, line, "sqs has no variant 'standart'")
 
 
 def test_free_tier_must_offset_an_existing_price(cli, knowledge_copy):
     old = "applies_to: [sqs.standard.requests, sqs.fifo.requests]"
     new = "applies_to: [sqs.standard.request, sqs.fifo.requests]"
-    line = _break(knowledge_copy, REL, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, REL, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, REL, line, "free tier sqs.free.requests: no price 'sqs.standard.request'")
+    finding(lines, REL, line, "free tier sqs.free.requests: no price 'sqs.standard.request'")
 
 
 def test_free_tier_counts_what_its_price_counts(cli, knowledge_copy):
     marker = "  - id: lambda.free.duration\n"
     old = marker + "    applies_to: [lambda.duration]\n    value: 400000\n    unit: GB-seconds per month"
     new = marker + "    applies_to: [lambda.duration]\n    value: 400000\n    unit: requests per month"
-    line = _break(knowledge_copy, REL, old, new, marker) + 3   # the unit is the block's fourth line
-    code, lines = _check(cli, knowledge_copy)
+    line = break_copy(knowledge_copy, REL, old, new, marker) + 3   # the unit is the block's fourth line
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, REL, line, "counts requests, price lambda.duration counts GB-second")
+    finding(lines, REL, line, "counts requests, price lambda.duration counts GB-second")
 
 
 def test_duplicate_price_id(cli, knowledge_copy):
@@ -126,15 +94,15 @@ def test_duplicate_price_id(cli, knowledge_copy):
     new = "  - id: sqs.standard.requests\n"
     text = (knowledge_copy / REL).read_text()
     line = text.count("\n", 0, text.index(old)) + 1
-    _break(knowledge_copy, REL, old, new, new)
-    code, lines = _check(cli, knowledge_copy)
+    break_copy(knowledge_copy, REL, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
-    _finding(lines, REL, line, "duplicate price id 'sqs.standard.requests'")
+    finding(lines, REL, line, "duplicate price id 'sqs.standard.requests'")
 
 
 def test_missing_pricing_file_is_a_finding(cli, knowledge_copy):
     (knowledge_copy / REL).unlink()
-    code, lines = _check(cli, knowledge_copy)
+    code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
     assert any(x.startswith("pricing.yaml") and "file is missing" in x for x in lines), lines
 
