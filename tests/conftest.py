@@ -28,6 +28,14 @@ def knowledge_copy(tmp_path):
 
 
 @pytest.fixture
+def term_env(tmp_path):
+    """The environment of a child on a pseudo-terminal (tests/pty_helpers.py), its data in tmp_path."""
+    from tests.pty_helpers import terminal_env
+
+    return terminal_env(tmp_path / "data")
+
+
+@pytest.fixture
 def make_req():
     """Build validated requirements from keyword sections: make_req(connection={...}, constraints={...})."""
     from advisor.requirements import parse_requirements

@@ -7,12 +7,11 @@ not listed here is skipped with Enter, as a user who does not know would.
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pytest
 
-from tests.test_study_pty import Terminal
+from tests.pty_helpers import Terminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 
@@ -43,16 +42,8 @@ def interview(env, answers: dict[str, str]) -> str:
     return t.screen
 
 
-@pytest.fixture
-def env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    env.update(MQADVISE_DATA_DIR=str(tmp_path / "data"), TERM="xterm", COLUMNS="110", LINES="50",
-               PYTHONIOENCODING="utf-8")
-    return env
-
-
-def test_mqtt_sensors_on_premises_into_s3_end_on_iot_core_with_firehose(env):
-    screen = interview(env, {
+def test_mqtt_sensors_on_premises_into_s3_end_on_iot_core_with_firehose(term_env):
+    screen = interview(term_env, {
         "What do you need to decide?": "connection",
         "short name": "factory-sensors",
         "stream or a set of separate messages": "streaming",
@@ -66,8 +57,8 @@ def test_mqtt_sensors_on_premises_into_s3_end_on_iot_core_with_firehose(env):
     assert "AWS IoT Core → Amazon Data Firehose" in panel
 
 
-def test_activemq_jms_lift_and_shift_ends_on_amazon_mq_for_activemq(env):
-    screen = interview(env, {
+def test_activemq_jms_lift_and_shift_ends_on_amazon_mq_for_activemq(term_env):
+    screen = interview(term_env, {
         "What do you need to decide?": "migration",
         "short name": "jms-estate",
         "existing systems": "activemq",

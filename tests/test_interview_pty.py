@@ -3,54 +3,14 @@ typed at as a person would: going back, units, Ctrl-C, and the saved file."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 
 import pytest
 
-from tests.test_study_pty import ROOT, Terminal
+from tests.pty_helpers import ControllingTerminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
-
-
-class ControllingTerminal(Terminal):
-    def __init__(self, args: list[str], env: dict[str, str]):
-        import pty
-
-        self.master, slave = pty.openpty()
-        os.set_blocking(self.master, False)
-
-        def own_terminal() -> None:  # a new session whose controlling terminal is the pty (for ^C)
-            import fcntl
-            import termios
-
-            os.setsid()
-            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-        self.proc = subprocess.Popen([sys.executable, "-m", "advisor", *args], stdin=slave, stdout=slave,
-                                     stderr=slave, cwd=ROOT, env=env, close_fds=True, preexec_fn=own_terminal)
-        os.close(slave)
-        self.screen = ""
-        self.seen = 0
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        try:
-            os.close(self.master)
-        except OSError:  # wait() closed it already
-            pass
-
-
-@pytest.fixture
-def term_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "COV_"))}
-    env.update(MQADVISE_DATA_DIR=str(tmp_path / "data"), TERM="xterm", COLUMNS="110", LINES="50",
-               PYTHONIOENCODING="utf-8")
-    return env
 
 
 @pytest.fixture

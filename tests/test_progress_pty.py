@@ -6,12 +6,12 @@ import sys
 
 import pytest
 
-from tests.test_interview_pty import ControllingTerminal, term_env  # noqa: F401 - the fixture
+from tests.pty_helpers import ControllingTerminal
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 
 
-def test_knowledge_check_shows_progress_on_a_terminal(term_env):  # noqa: F811
+def test_knowledge_check_shows_progress_on_a_terminal(term_env):
     t = ControllingTerminal(["knowledge", "check"], term_env)
     try:
         t.expect("checking the knowledge files")
