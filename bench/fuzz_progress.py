@@ -1,8 +1,8 @@
 """Fuzz study progress: 10,000 generated progress files through load, use, save and load again.
 
 Prints how many loaded, how many were input errors (exit 2), every traceback (grouped by where it was
-raised) and every hang (an example over --timeout seconds). The generator is tests/progress_fuzz.py, the same
-one the bounded hypothesis test in tests/test_study_fuzz.py uses.
+raised) and every hang (an example over --timeout seconds of CPU). The generator is tests/progress_fuzz.py,
+the same one the bounded hypothesis test in tests/test_study_fuzz.py uses.
 
     python bench/fuzz_progress.py [--count 10000] [--seed 0] [--timeout 5]
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import collections
 import random
-import signal
 import sys
 import tempfile
 import time
@@ -20,15 +19,7 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-
-class Hang(Exception):
-    pass
-
-
-def _alarm(_sig, _frame):
-    raise Hang
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
 
 def main() -> int:
@@ -41,13 +32,13 @@ def main() -> int:
     from progress_fuzz import exercise, progress_text
 
     from advisor.study.bank import load_bank
+    from tests.fuzzing import Hang, time_limit
 
     bank = load_bank()[:40]
     outcomes: collections.Counter[str] = collections.Counter()
     crashes: dict[str, list[int]] = collections.defaultdict(list)
     hangs: list[int] = []
     slowest = (0.0, -1)
-    signal.signal(signal.SIGALRM, _alarm)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "study-progress.json"
@@ -56,16 +47,14 @@ def main() -> int:
             text = progress_text(random.Random(seed))
             path.write_text(text, encoding="utf-8", errors="surrogatepass")
             t0 = time.perf_counter()
-            signal.setitimer(signal.ITIMER_REAL, args.timeout)
             try:
-                outcomes[exercise(path, bank)] += 1
+                with time_limit(args.timeout):
+                    outcomes[exercise(path, bank)] += 1
             except Hang:
                 hangs.append(seed)
             except Exception as exc:                          # noqa: BLE001 - that is what we are counting
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 crashes[f"{type(exc).__name__} at {Path(frame.filename).name}:{frame.lineno}: {exc}"[:200]].append(seed)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
             slowest = max(slowest, (time.perf_counter() - t0, seed))
     total = time.perf_counter() - started
     print(f"{args.count} generated progress files in {total:.1f} s ({1000 * total / args.count:.2f} ms each; "

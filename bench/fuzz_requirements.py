@@ -13,7 +13,6 @@ without a line and bad JSON per surface, then exits 1 if there was any.
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -22,38 +21,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from fuzz_common import ROOT, arguments, generate, in_process, report
+
 KINDS = ("traceback", "hang", "no line", "bad json")
-
-
-def generate(strategy, count: int, seed: int) -> list[str]:
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import seed as fixed_seed
-
-    out: list[str] = []
-
-    @fixed_seed(seed)
-    @settings(max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(strategy)
-    def collect(text: str) -> None:
-        out.append(text)
-
-    collect()
-    return out
-
-
-def in_process(texts: list[str], kb, seconds: int) -> tuple[dict[str, list[tuple[str, str]]], float]:
-    from tests.requirements_fuzz import problem
-
-    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    slowest = 0.0
-    for text in texts:
-        start = time.perf_counter()
-        result = problem(text, kb, seconds)
-        slowest = max(slowest, time.perf_counter() - start)
-        if result is not None:
-            found[result[0]].append((text, result[1]))
-    return found, slowest
 
 
 def through_cli(texts: list[str], seconds: int) -> tuple[dict[str, list[tuple[str, str]]], float]:
@@ -84,27 +54,11 @@ def through_cli(texts: list[str], seconds: int) -> tuple[dict[str, list[tuple[st
     return found, slowest
 
 
-def report(label: str, n: int, elapsed: float, slowest: float, found, show: int) -> bool:
-    counts = ", ".join(f"{len(found[k])} {k}" for k in KINDS)
-    print(f"{label:<24} {n:>6} inputs in {elapsed:6.1f} s (slowest {slowest:.2f} s): {counts}")
-    for kind, examples in found.items():
-        for text, detail in examples[:show]:
-            print(f"--- {kind} on:\n{text[:600]}\n--- {detail.strip()[-1200:]}\n")
-    return any(found.values())
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=5000, help="in-process inputs per surface (two surfaces)")
-    parser.add_argument("--cli", type=int, default=300, help="inputs run through `mqadvise advise`")
-    parser.add_argument("--seconds", type=int, default=10, help="an answer slower than this is a hang")
-    parser.add_argument("--show", type=int, default=2, help="examples printed per kind of problem")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (the same seed, the same inputs)")
-    args = parser.parse_args()
-
-    sys.path.insert(0, str(ROOT))
+    args = arguments(__doc__, 5000, "in-process inputs per surface (two surfaces)",
+                     cli=(300, "inputs run through `mqadvise advise`"))
     from advisor.api import knowledge
-    from tests.requirements_fuzz import SHAPES, SURFACES
+    from tests.requirements_fuzz import SHAPES, SURFACES, problem
 
     kb = knowledge()
     failed = False
@@ -112,12 +66,13 @@ def main() -> None:
     for surface, strategy in SURFACES.items():
         texts = generate(strategy, args.count, args.seed)
         start = time.perf_counter()
-        found, slowest = in_process(texts, kb, args.seconds)
-        failed |= report(surface, len(texts), time.perf_counter() - start, slowest, found, args.show)
+        found, slowest = in_process(texts, problem, kb, args.seconds)
+        failed |= report(surface, len(texts), time.perf_counter() - start, slowest, found, args.show, KINDS)
         cli_texts += texts[: max(0, args.cli // len(SURFACES))]
     start = time.perf_counter()
     found, slowest = through_cli(cli_texts[: args.cli + len(SHAPES)], args.seconds)
-    failed |= report("through the CLI", len(cli_texts), time.perf_counter() - start, slowest, found, args.show)
+    failed |= report("through the CLI", len(cli_texts), time.perf_counter() - start, slowest, found, args.show,
+                     KINDS)
     sys.exit(1 if failed else 0)
 
 

@@ -8,14 +8,13 @@ surface). :func:`problem` says what is wrong with the linter's answer to one inp
 
 from __future__ import annotations
 
-import signal
 import traceback
-from contextlib import contextmanager
 
 import yaml
 from hypothesis import strategies as st
 
 from advisor.lint.inputs.common import SETTING_TYPES
+from tests.fuzzing import Hang, time_limit
 
 # values that broke, or could break, a reader: malformed numbers, tags with odd arguments, control characters
 WEIRD_SCALARS = [
@@ -310,29 +309,6 @@ SURFACES = {
     "architecture tree": architecture_trees().map(dump),
     "template tree": template_trees().map(dump),
 }
-
-
-class Hang(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: int):
-    """Interrupt a lint run that takes longer than ``seconds`` (Unix; elsewhere no limit)."""
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def stop(signum, frame):
-        raise Hang(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def problem(text: str, kb, seconds: int = 10) -> tuple[str, str] | None:

@@ -9,14 +9,13 @@ one input - a traceback, a hang, a refusal without a line, or JSON a strict pars
 from __future__ import annotations
 
 import json
-import signal
 import traceback
-from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import strategies as st
 
-from tests.lint_fuzz import WEIRD_SCALARS, Hang, dump, mutated_text
+from tests.fuzzing import Hang, time_limit
+from tests.lint_fuzz import WEIRD_SCALARS, dump, mutated_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SEEDS = sorted(p.read_text(encoding="utf-8") for p in EXAMPLES.glob("*.yaml"))
@@ -99,29 +98,6 @@ SURFACES = {
     "requirements text": st.sampled_from(SEEDS).flatmap(mutated_text),
     "requirements tree": requirement_trees(),
 }
-
-
-@contextmanager
-def time_limit(seconds: int):
-    """Interrupt an answer that uses more than ``seconds`` of CPU (so a busy machine is not a hang), or ten
-    times that on the clock (a wait that burns no CPU). Unix; elsewhere no limit."""
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def stop(signum, frame):
-        raise Hang(f"no answer within {seconds} s of CPU")
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGPROF, signal.SIGALRM)}
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    signal.setitimer(signal.ITIMER_REAL, seconds * 10)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def problem(text: str, kb, seconds: int = 10) -> tuple[str, str] | None:
