@@ -3,7 +3,7 @@
 Every key below ``name`` is optional, and an omitted answer means "no constraint".
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would compile every string annotation at import (cold start).
 
 import difflib
 import re

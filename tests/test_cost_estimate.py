@@ -24,7 +24,7 @@ def _req(**constraints):
 
 def _est(kb, ids, req, concern="messaging"):
     design = Design(tuple(Option.parse(i) for i in ids), concern)
-    return estimate(Evaluation(design, "p", "p", "s"), req, kb)
+    return estimate(Evaluation(design, ("p", "p", "s")), req, kb)
 
 
 def _line(est, price_id):

@@ -1,6 +1,6 @@
 """Pydantic models of the knowledge files. `mqadvise knowledge check` and the loader validate with them."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would compile every string annotation at import (cold start).
 
 import datetime
 from typing import Any, Literal
@@ -19,7 +19,9 @@ def _check_url(url: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a cold `advise` reads the compiled knowledge from its pickle cache and never validates,
+    # so the validators are built only when YAML is compiled (knowledge check, a cache miss).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Fact(_Strict):
@@ -38,7 +40,7 @@ class Fact(_Strict):
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
 
     @model_validator(mode="after")
-    def _figures_have_units(self) -> Fact:
+    def _figures_have_units(self) -> "Fact":
         value = self.value
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
         table = isinstance(value, dict)
@@ -148,7 +150,7 @@ class Service(_Strict):
     _facts = field_validator("facts")(classmethod(lambda cls, v: _check_facts(v)))
 
     @model_validator(mode="after")
-    def _known_id_and_variants(self) -> Service:
+    def _known_id_and_variants(self) -> "Service":
         if self.id not in V.SERVICE_IDS:
             raise ValueError(f"unknown service id {self.id!r}; expected one of {', '.join(V.SERVICE_IDS)}")
         expected = set(V.VARIANTS[self.id])
@@ -175,7 +177,7 @@ class Relation(_Strict):
     source: Url
     as_of: datetime.date
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
 
     @field_validator("type")
@@ -317,7 +319,7 @@ class StudyItem(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _answers(self) -> StudyItem:
+    def _answers(self) -> "StudyItem":
         right = sum(1 for o in self.options if o.correct)
         if right != self.choose:
             want = "exactly one correct option" if self.choose == 1 else "exactly two correct options (choose two)"
@@ -407,7 +409,7 @@ class Price(_Strict):
     _check_value = field_validator("value")(classmethod(lambda cls, v: _region_table(v)))
 
     @model_validator(mode="after")
-    def _known_service_and_unit(self) -> Price:
+    def _known_service_and_unit(self) -> "Price":
         if self.service not in V.SERVICE_IDS + PRICED_EXTRAS:
             raise ValueError(f"unknown service {self.service!r}; expected one of "
                              f"{', '.join(V.SERVICE_IDS + PRICED_EXTRAS)}")
