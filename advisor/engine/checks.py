@@ -36,6 +36,7 @@ class Context:
         self.region = req.constraints.region
         self.ignore = ignore
         self._refs: dict[tuple[Option, str], FactRef | None] = {}  # plain dict: the walk asks ~20,000 times
+        self.by_path: dict[tuple, Outcome | None] = {}  # outcomes of the BY_PATH checks, per path
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)
@@ -705,6 +706,14 @@ def _storage_systems() -> tuple[str, ...]:
 
     return STORAGE_SYSTEMS
 
+
+# Checks that read only the design's services in order (design.path, its entry, its concern), never its legs or
+# the consumers they reach. The walk computes each once per path: legs to several kinds of consumer, and the
+# designs combining them, often run along the same services. tests/test_engine_by_path.py holds them to it.
+BY_PATH = frozenset({
+    check_peak, check_message_size, check_filtering, check_priority, check_delay, check_region, check_managed,
+    check_producer_protocols, check_protocols, check_migration,
+})
 
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from itertools import product
 
 from advisor.engine import designs as D
-from advisor.engine.checks import MESSAGING_CHECKS, Context
+from advisor.engine.checks import BY_PATH, MESSAGING_CHECKS, Context
 from advisor.engine.ranking import rank, tier_key
 from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result, Tie
 from advisor.engine.storage_checks import BACKUP_CHECKS, STORAGE_CHECKS
@@ -107,7 +107,14 @@ def evaluate(ctx: Context, design: Design) -> Evaluation:
                 watch.append(w)
 
     for check in checks:
-        outcome = check(ctx, design)
+        if check in BY_PATH:
+            memo_key = (check, design.concern, design.path)
+            try:
+                outcome = ctx.by_path[memo_key]
+            except KeyError:
+                outcome = ctx.by_path[memo_key] = check(ctx, design)
+        else:
+            outcome = check(ctx, design)
         if outcome is None or outcome.reason.requirement in ctx.ignore:
             continue
         if outcome.ok:
