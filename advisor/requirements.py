@@ -20,6 +20,9 @@ Delivery = Literal["push", "pull"]
 Distribution = Literal["p2p", "pubsub"]
 Ordering = Literal["none", "per-key", "global"]
 Producer = Literal["application", "aws-service", "saas", "iot-device", "on-premises", "schedule"]
+# AWS services that send the events themselves (optional key added by mqadvise; knowledge/endpoints.yaml, source:*)
+SourceService = Literal["s3", "dynamodb", "cloudwatch-alarms", "cloudwatch-logs", "cloudwatch-metric-streams", "waf",
+                        "guardduty", "ec2"]
 Consumer = Literal["application", "lambda", "container", "http", "email", "sms", "mobile-push",
                    "s3", "redshift", "opensearch", "analytics", "saas", "workflow"]
 Managed = Literal["serverless", "managed", "any"]
@@ -87,6 +90,9 @@ class Constraints(_Section):
     filtering: bool | None = None
     priority: bool | None = None
     producers: list[Producer] | None = None
+    # Optional key added by mqadvise: which AWS services send (producers: aws-service alone cannot say that S3
+    # notifies SNS directly while GuardDuty findings reach only EventBridge).
+    source_services: list[SourceService] | None = None
     consumers: list[Consumer] | None = None
     saas: list[str] | None = None
     schedule: str | None = None
@@ -97,8 +103,18 @@ class Constraints(_Section):
     # Optional key added by mqadvise (the contract allows new optional keys): quotas differ by Region.
     region: str | None = None
 
-    _lists = field_validator("producers", "consumers", "saas", "protocols", mode="before")(
+    _lists = field_validator("producers", "source_services", "consumers", "saas", "protocols", mode="before")(
         classmethod(lambda cls, v: _one_or_many(v)))
+
+    @field_validator("source_services")
+    @classmethod
+    def _sources_are_producers(cls, v: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        producers = info.data.get("producers")
+        if v and producers is not None and "aws-service" not in producers:
+            raise _Refusal(f"source_services names AWS services that send the messages, but producers "
+                           f"({', '.join(producers) or 'none'}) does not list aws-service",
+                           hint="add aws-service to producers, or remove source_services")
+        return v
 
     @field_validator("region")
     @classmethod

@@ -98,7 +98,7 @@ COVERED = {
     "check_completion", "check_delivery", "check_distribution", "check_ordering",
     "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
     "check_filtering", "check_priority", "check_delay", "check_processing", "check_producers",
-    "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
+    "check_source_services", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
     "check_region", "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
     # storage_checks.py
     "check_access", "check_primary", "check_local_latency", "check_storage_protocols", "check_available",
@@ -569,6 +569,40 @@ def test_producers(run):
     assert_fails(out, "constraints.producers", "sqs.producers", "does not take input from iot-device")
     out = run(C.check_producers, ("iot-core", "sqs:standard"), constraints={"producers": ["iot-device"]})
     assert_passes(out, "constraints.producers", "iot-core.producers", "iot-device")
+
+
+def test_source_services(run, kb):
+    """An AWS source's events reach only the services it sends to (knowledge/relations.yaml, emits-to)."""
+    # a DynamoDB table's changes reach a pipe or a data stream, never an event bus by themselves
+    out = run(C.check_source_services, "eventbridge:bus", constraints={"source_services": ["dynamodb"]})
+    r = assert_fails(out, "constraints.source_services", "endpoint:source:dynamodb", "not to Amazon EventBridge")
+    assert "EventBridge (EventBridge Pipes)" in r.text and "Kinesis Data Streams" in r.text
+    out = run(C.check_source_services, ("eventbridge:pipes", "eventbridge:bus"),
+              constraints={"source_services": ["dynamodb"]})
+    assert_passes(out, "constraints.source_services", "relation:source:dynamodb->eventbridge:pipes", "DynamoDB")
+    # S3 notifies a standard topic, not a FIFO one; GuardDuty findings reach only the bus
+    assert run(C.check_source_services, "sns:standard", constraints={"source_services": ["s3"]}).ok
+    assert not run(C.check_source_services, "sns:fifo", constraints={"source_services": ["s3"]}).ok
+    assert not run(C.check_source_services, "sqs:standard", constraints={"source_services": ["guardduty"]}).ok
+    # every named source must reach the entry: S3 and GuardDuty together meet only at the bus
+    both = {"source_services": ["s3", "guardduty"]}
+    assert not run(C.check_source_services, "sns:standard", constraints=both).ok
+    r = assert_passes(run(C.check_source_services, "eventbridge:bus", constraints=both), "constraints.source_services")
+    assert "Amazon S3 (event notifications) and Amazon GuardDuty (findings) send" in r.text
+    # the source's endpoint names where its events can go, from the same relations
+    assert {o.id for o, _r in kb.emits["dynamodb"]} == {"eventbridge:pipes", "kinesis-data-streams:on-demand",
+                                                         "kinesis-data-streams:provisioned"}
+
+
+def test_pull_through_a_pipe_reading_a_named_source(run):
+    """A pipe polls a table's DynamoDB stream on the consumer's behalf, as it polls a queue in the design."""
+    answers = {"connection": {"delivery": "pull"}, "constraints": {"producers": ["aws-service"],
+                                                                   "consumers": ["workflow"]}}
+    out = run(C.check_delivery, ("eventbridge:pipes", "step-functions:standard"), **answers)
+    assert not out.ok  # no source named: nothing before the pipe to poll
+    answers["constraints"]["source_services"] = ["dynamodb"]
+    out = run(C.check_delivery, ("eventbridge:pipes", "step-functions:standard"), **answers)
+    assert_passes(out, "connection.delivery", "eventbridge.pipes.polls_sources", "polls Amazon DynamoDB")
 
 
 def test_consumers(run):

@@ -63,6 +63,7 @@ ANSWERS: dict[tuple[str, str], st.SearchStrategy] = {
     ("constraints", "filtering"): st.booleans(),
     ("constraints", "priority"): st.booleans(),
     ("constraints", "producers"): one_or_more(R.Producer),
+    ("constraints", "source_services"): one_or_more(R.SourceService, 2),
     ("constraints", "consumers"): one_or_more(R.Consumer),
     ("constraints", "saas"): st.lists(st.sampled_from(["salesforce", "Zendesk", "splunk", "slack", "datadog",
                                                        "no-such-crm"]), min_size=1, max_size=2, unique=True),
@@ -108,6 +109,9 @@ def requirements(draw, max_keys: int = 5):
     data: dict[str, Any] = {"version": 1, "name": "generated"}
     for section, key in keys:
         data.setdefault(section, {})[key] = draw(ANSWERS[(section, key)])
+    c = data.get("constraints", {})
+    if c.get("source_services") and "producers" in c and "aws-service" not in c["producers"]:
+        c["producers"] = [*c["producers"], "aws-service"]  # the model refuses AWS sources that are not producers
     if draw(st.integers(0, 9)) == 0:  # an empty section still asks for that concern
         data.setdefault(draw(st.sampled_from(["storage", "backup"])), {})
     return R.parse_requirements(data)
@@ -173,8 +177,11 @@ for _node, _ep in KB.endpoints.items():
 
 def _resolves(reason) -> bool:
     """A cited fact exists in the knowledge with the cited source."""
+    if reason.fact.startswith("endpoint:"):  # an AWS source's endpoint, naming where its events can go
+        ep = KB.endpoints.get(reason.fact.removeprefix("endpoint:"))
+        return ep is not None and ep.source == reason.source
     if reason.fact.startswith("relation:"):
-        return any(rel.source == reason.source for rel in KB.relations if rel.type == "migrates-from")
+        return any(rel.source == reason.source for rel in KB.relations if rel.type in ("migrates-from", "emits-to"))
     return FACT_SOURCES.get(reason.fact) == reason.source
 
 

@@ -66,6 +66,16 @@ def test_saas_only_when_producers_contain_saas(kb, producers, asked_saas):
     assert req.constraints.saas == (["salesforce", "zendesk"] if asked_saas else None)
 
 
+@pytest.mark.parametrize("producers,asked", [("aws-service", True), ("application, aws-service", True),
+                                             ("application", False), ("", False)])
+def test_source_services_only_when_aws_services_send(kb, producers, asked):
+    iv, seen = _walk(kb, {"scope": "connection", "producers": producers, "source-services": "s3, dynamodb"})
+    assert ("source-services" in seen) is asked
+    if asked:
+        assert seen.index("source-services") == seen.index("producers") + 1
+    assert iv.requirements().constraints.source_services == (["s3", "dynamodb"] if asked else None)
+
+
 @pytest.mark.parametrize("raw", ["", "skip", "  Skip ", "not sure", "-"])
 def test_skipping_leaves_the_key_absent(kb, raw):
     iv = Interview(kb.questions)

@@ -166,6 +166,8 @@ def drivers(req) -> list[str]:
         out.append(_yes(k.priority, "Urgent messages overtake others (priority)", "No priority needed"))
     if k.producers:
         out.append(f"Producers: {', '.join(k.producers)}")
+    if k.source_services:
+        out.append(f"Events sent by the AWS services: {', '.join(k.source_services)}")
     if k.consumers:
         out.append(f"Consumers: {', '.join(k.consumers)}")
     if k.saas:

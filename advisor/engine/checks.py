@@ -137,6 +137,13 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactR
             if ctx.val(poller, "polls_sources") and "pull" in (ctx.val(before, "delivery") or []):
                 return True, f"{ctx.name(poller)} polls {ctx.name(before)} for the consumer", \
                     ctx.ref(poller, "polls_sources")
+        # ... and so does a pipe at the entry reading a named AWS source (a table's DynamoDB stream)
+        entry = leg.path[0]
+        if ctx.val(entry, "polls_sources"):
+            for name in ctx.req.constraints.source_services or []:
+                if any(o == entry for o, _r in ctx.kb.emits.get(name, [])):
+                    return True, (f"{ctx.name(entry)} polls {ctx.kb.endpoints[f'source:{name}'].name} for the "
+                                  "consumer"), ctx.ref(entry, "polls_sources")
     if wanted == "push":
         # a topic or bus pushing into each subscriber's own queue is push delivery to the subscribers
         pusher = next((o for o in leg.path[:-1] if "push" in (ctx.val(o, "delivery") or [])
@@ -523,6 +530,34 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
 
 
+def check_source_services(ctx: Context, design: Design) -> Outcome | None:
+    """The AWS services named as senders must deliver their events straight to the design's entry.
+
+    S3 notifies SNS, SQS or EventBridge; a DynamoDB table's changes reach only a pipe or a data stream;
+    GuardDuty findings reach only EventBridge. `producers: aws-service` alone cannot tell these apart.
+    """
+    wanted = ctx.req.constraints.source_services
+    if not wanted:
+        return None
+    key = "constraints.source_services"
+    entry = design.path[0]
+    found = []
+    for name in wanted:
+        edges = ctx.kb.emits.get(name, [])
+        rel = next((r for o, r in edges if o == entry), None)
+        if rel is None:
+            ep = ctx.kb.endpoints[f"source:{name}"]
+            reaches = listed(list(dict.fromkeys(ctx.name(o) for o, _r in edges)), "or")
+            return Outcome(False, Reason(f"{ep.name} sends its events to {reaches}, not to {ctx.name(entry)}",
+                                         f"endpoint:source:{name}", ep.source, key))
+        found.append((name, rel))
+    name, rel = found[0]
+    senders = listed([ctx.kb.endpoints[f"source:{n}"].name for n, _r in found])
+    return Outcome(True, Reason(f"{senders} {'send' if len(found) > 1 else 'sends'} events straight to "
+                                f"{ctx.name(entry)}: {rel.summary.strip().rstrip('.')}",
+                                f"relation:source:{name}->{entry.id}", rel.source, key))
+
+
 def check_consumers(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.consumers_wanted()
     if not wanted:
@@ -718,7 +753,7 @@ BY_PATH = frozenset({
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
-    check_filtering, check_priority, check_producers, check_consumers, check_saas, check_schedule,
+    check_filtering, check_priority, check_producers, check_source_services, check_consumers, check_saas, check_schedule,
     check_workflow, check_workflow_minutes, check_region, check_managed, check_producer_protocols, check_protocols,
     check_migration,
 )

@@ -190,6 +190,19 @@ class KnowledgeBase(BaseModel):
                     out.append((opt, rel))
         return out
 
+    @cached_property
+    def emits(self) -> dict[str, list[tuple[Option, Relation]]]:
+        """Per AWS source (``s3``), the options it sends its events to directly, with the edge that says how."""
+        out: dict[str, list[tuple[Option, Relation]]] = {}
+        for rel in self.relations:
+            if rel.type != "emits-to":
+                continue
+            name = rel.source_node.removeprefix("source:")
+            for opt in self.options:
+                if opt.service == rel.target_node and (rel.to_variants is None or opt.variant in rel.to_variants):
+                    out.setdefault(name, []).append((opt, rel))
+        return out
+
     def pattern_for(self, path: tuple[Option, ...]) -> Pattern | None:
         """The named pattern whose path matches these options (service or service:variant steps)."""
         memo = self._patterns_memo

@@ -189,10 +189,11 @@ class Relation(_Strict):
 
 
 class Endpoint(_Strict):
-    """A producer kind, consumer kind or existing system (migration source): a node outside AWS messaging."""
+    """A node outside AWS messaging: a producer or consumer kind, an existing system (migration source), or an
+    AWS service that sends its own events (source, the values of constraints.source_services)."""
 
     id: str
-    role: Literal["producer", "consumer", "system"]
+    role: Literal["producer", "consumer", "system", "source"]
     name: str
     summary: str
     protocols: list[str] = Field(default_factory=list)

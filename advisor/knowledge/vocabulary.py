@@ -37,6 +37,10 @@ MANAGED_PREFERENCE = ("serverless", "managed", "any")
 WORKFLOW = ("none", "orchestration")
 
 PRODUCERS = ("application", "aws-service", "saas", "iot-device", "on-premises", "schedule")
+# AWS services that send their own events or data (constraints.source_services): which services each one
+# delivers to directly is a relation of type emits-to from its endpoint (source:<name>) in relations.yaml.
+SOURCE_SERVICES = ("s3", "dynamodb", "cloudwatch-alarms", "cloudwatch-logs", "cloudwatch-metric-streams", "waf",
+                   "guardduty", "ec2")
 CONSUMERS = (
     "application", "lambda", "container", "http", "email", "sms", "mobile-push",
     "s3", "redshift", "opensearch", "analytics", "saas", "workflow",
@@ -70,6 +74,7 @@ EDGE_TYPES = (
     "delivery-destination",   # Firehose / AppFlow -> where data lands
     "orchestrates",           # Step Functions -> a service it calls
     "source",                 # a service that reads from another (Firehose reading Kinesis, AppFlow reading SaaS)
+    "emits-to",               # an AWS service outside the design (S3, DynamoDB ...) -> a service it sends events to
     "migrates-from",          # AWS service <- existing on-premises system it replaces
     "alternative-to",         # two services that answer the same need
 )
