@@ -747,13 +747,13 @@ def _storage_systems() -> tuple[str, ...]:
 # designs combining them, often run along the same services. tests/test_engine_by_path.py holds them to it.
 BY_PATH = frozenset({
     check_peak, check_message_size, check_filtering, check_priority, check_delay, check_region, check_managed,
-    check_producer_protocols, check_protocols, check_migration,
+    check_producer_protocols, check_protocols, check_migration, check_source_services,
 })
 
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
-    check_filtering, check_priority, check_producers, check_source_services, check_consumers, check_saas, check_schedule,
-    check_workflow, check_workflow_minutes, check_region, check_managed, check_producer_protocols, check_protocols,
+    check_filtering, check_priority, check_producers, check_source_services, check_consumers, check_saas,
+    check_schedule, check_workflow, check_workflow_minutes, check_region, check_managed, check_producer_protocols, check_protocols,
     check_migration,
 )
