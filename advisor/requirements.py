@@ -89,6 +89,10 @@ class Constraints(_Section):
     delay_seconds: float | None = Field(default=None, ge=0)
     filtering: bool | None = None
     priority: bool | None = None
+    # Optional key added by mqadvise: every consumer takes messages from a durable buffer of its own, at its
+    # own pace (it may be down for a while, bursts wait, it retries on its own schedule): SNS to a queue per
+    # subscriber, where an event bus or topic pushing to the consumer does not.
+    consumer_buffer: bool | None = None
     producers: list[Producer] | None = None
     # Optional key added by mqadvise: which AWS services send (producers: aws-service alone cannot say that S3
     # notifies SNS directly while GuardDuty findings reach only EventBridge).

@@ -97,7 +97,7 @@ COVERED = {
     # checks.py
     "check_completion", "check_delivery", "check_distribution", "check_ordering",
     "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
-    "check_filtering", "check_priority", "check_delay", "check_processing", "check_producers",
+    "check_filtering", "check_consumer_buffer", "check_priority", "check_delay", "check_processing", "check_producers",
     "check_source_services", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
     "check_region", "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
     # storage_checks.py
@@ -569,6 +569,31 @@ def test_producers(run):
     assert_fails(out, "constraints.producers", "sqs.producers", "does not take input from iot-device")
     out = run(C.check_producers, ("iot-core", "sqs:standard"), constraints={"producers": ["iot-device"]})
     assert_passes(out, "constraints.producers", "iot-core.producers", "iot-device")
+
+
+def test_consumer_buffer(run, kb, make_req):
+    """Each consumer takes messages from a store of its own (a queue or stream), never straight from a pusher."""
+    buffered = {"consumer_buffer": True, "consumers": ["lambda"]}
+    out = run(C.check_consumer_buffer, "eventbridge:bus", constraints=buffered)
+    assert_fails(out, "constraints.consumer_buffer", "eventbridge.bus.persistence", "hands each message to lambda")
+    out = run(C.check_consumer_buffer, "sns:standard", constraints=buffered)
+    assert_fails(out, "constraints.consumer_buffer", "sns.persistence", "keeps none until the consumer is ready")
+    out = run(C.check_consumer_buffer, ("sns:standard", "sqs:standard"), constraints=buffered)
+    assert_passes(out, "constraints.consumer_buffer", "sqs.persistence", "Amazon SQS (Standard queue) keeps")
+    out = run(C.check_consumer_buffer, "kinesis-data-streams:on-demand", constraints=buffered)
+    assert_passes(out, "constraints.consumer_buffer", "kinesis-data-streams.persistence")
+    # a pipe polling the queue for a workflow is the consumer's poller; the queue is its buffer
+    out = run(C.check_consumer_buffer, ("sqs:standard", "eventbridge:pipes", "step-functions:standard"),
+              constraints={"consumer_buffer": True, "consumers": ["workflow"]})
+    assert_passes(out, "constraints.consumer_buffer", "sqs.persistence")
+    # a queue per subscriber behind the topic serves two kinds of consumer, each with its own queue
+    sns, sqs = Option.parse("sns:standard"), Option.parse("sqs:standard")
+    tree = Design.of_legs((Leg("lambda", (sns, sqs)), Leg("container", (sns, sqs))))
+    req = make_req(constraints={"consumer_buffer": True, "consumers": ["lambda", "container"]})
+    assert C.check_consumer_buffer(Context(kb, req), tree).ok
+    # archive sinks take what arrives: with no consumer acting on messages the key does not apply
+    assert run(C.check_consumer_buffer, "data-firehose",
+               constraints={"consumer_buffer": True, "consumers": ["s3"]}) is None
 
 
 def test_source_services(run, kb):

@@ -62,6 +62,7 @@ ANSWERS: dict[tuple[str, str], st.SearchStrategy] = {
     ("constraints", "delay_seconds"): number([0, 1, 300, 301, 900, 901, 10**8], 0, 10**9),
     ("constraints", "filtering"): st.booleans(),
     ("constraints", "priority"): st.booleans(),
+    ("constraints", "consumer_buffer"): st.booleans(),
     ("constraints", "producers"): one_or_more(R.Producer),
     ("constraints", "source_services"): one_or_more(R.SourceService, 2),
     ("constraints", "consumers"): one_or_more(R.Consumer),

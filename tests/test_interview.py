@@ -76,6 +76,15 @@ def test_source_services_only_when_aws_services_send(kb, producers, asked):
     assert iv.requirements().constraints.source_services == (["s3", "dynamodb"] if asked else None)
 
 
+@pytest.mark.parametrize("consumers,asked", [("container", True), ("lambda, s3", True), ("", False)])
+def test_consumer_buffer_only_when_consumers_are_named(kb, consumers, asked):
+    iv, seen = _walk(kb, {"scope": "connection", "consumers": consumers, "consumer-buffer": "yes"})
+    assert ("consumer-buffer" in seen) is asked
+    if asked:
+        assert seen.index("consumer-buffer") == seen.index("consumers") + 1
+    assert iv.requirements().constraints.consumer_buffer is (True if asked else None)
+
+
 @pytest.mark.parametrize("raw", ["", "skip", "  Skip ", "not sure", "-"])
 def test_skipping_leaves_the_key_absent(kb, raw):
     iv = Interview(kb.questions)

@@ -162,6 +162,9 @@ def drivers(req) -> list[str]:
     if k.filtering is not None:
         out.append(_yes(k.filtering, "Each consumer receives only the messages it needs (filtering)",
                         "No filtering needed"))
+    if k.consumer_buffer is not None:
+        out.append(_yes(k.consumer_buffer, "Each consumer takes messages from a queue of its own, at its own pace",
+                        "Consumers may be pushed to directly"))
     if k.priority is not None:
         out.append(_yes(k.priority, "Urgent messages overtake others (priority)", "No priority needed"))
     if k.producers:

@@ -144,8 +144,9 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactR
                 if any(o == entry for o, _r in ctx.kb.emits.get(name, [])):
                     return True, (f"{ctx.name(entry)} polls {ctx.kb.endpoints[f'source:{name}'].name} for the "
                                   "consumer"), ctx.ref(entry, "polls_sources")
-    if wanted == "push":
-        # a topic or bus pushing into each subscriber's own queue is push delivery to the subscribers
+    if wanted == "push" and ctx.req.connection.distribution != "p2p":
+        # a topic or bus pushing into each subscriber's own queue is push delivery to the subscribers; with one
+        # receiver per message there are no subscribers, and the receiver still polls its queue
         pusher = next((o for o in leg.path[:-1] if "push" in (ctx.val(o, "delivery") or [])
                        and "pubsub" in (ctx.val(o, "distribution") or [])), None)
         if pusher is not None:
@@ -448,6 +449,47 @@ def check_filtering(ctx: Context, design: Design) -> Outcome | None:
         return None
     return _any_node(ctx, design, "filtering", "constraints.filtering",
                      "{name} filters messages for each receiver", "{name} cannot filter messages per receiver")
+
+
+def _buffer_of(ctx: Context, leg: Leg) -> Option | None:
+    """The store a leg's consumer takes its messages from, or None when a service hands them over itself.
+
+    It is the last carrier before the consumer, past any poller that reads it on the consumer's behalf
+    (a pipe polling a queue), and it must keep messages until they are taken (persistence) and let the
+    consumer fetch them (pull): a queue, a stream or a broker, never a topic or an event bus.
+    """
+    for opt in reversed(_carriers(ctx, leg)):
+        if ctx.val(opt, "polls_sources"):
+            continue
+        if ctx.val(opt, "persistence") and "pull" in (ctx.val(opt, "delivery") or []):
+            return opt
+        return None
+    return None
+
+
+def check_consumer_buffer(ctx: Context, design: Design) -> Outcome | None:
+    """Every consumer that acts on messages reads them from a durable buffer of its own, at its own pace."""
+    if not ctx.req.constraints.consumer_buffer:
+        return None
+    key = "constraints.consumer_buffer"
+    legs = ctx.active_legs(design)
+    if not legs:
+        return None  # archive sinks only: data is written into them, nobody takes it at a pace of their own
+    buffers: list[tuple[Leg, Option]] = []
+    for leg in legs:
+        buf = _buffer_of(ctx, leg)
+        to = f" to {leg.consumer}" if leg.consumer else ""
+        if buf is None:
+            giver = _carriers(ctx, leg)[-1]
+            return _failed(f"{ctx.name(giver)} hands each message{to} itself and keeps none until the consumer is "
+                           "ready; a consumer that may be down or fall behind needs a queue or stream of its own",
+                           ctx.ref(giver, "persistence"), key)
+        # one queue node reached by several kinds is a queue per subscriber behind a topic (designs.is_valid_tree)
+        buffers.append((leg, buf))
+    kept = list(dict.fromkeys(b for _lg, b in buffers))
+    verb = "keeps" if len(kept) == 1 else "keep"
+    return _passed(f"{listed([ctx.name(b) for b in kept])} {verb} each message until its consumer takes it, at "
+                   "the consumer's own pace", ctx.ref(kept[0], "persistence"), key)
 
 
 def check_priority(ctx: Context, design: Design) -> Outcome | None:
@@ -753,7 +795,7 @@ BY_PATH = frozenset({
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
-    check_filtering, check_priority, check_producers, check_source_services, check_consumers, check_saas,
-    check_schedule, check_workflow, check_workflow_minutes, check_region, check_managed, check_producer_protocols, check_protocols,
-    check_migration,
+    check_filtering, check_consumer_buffer, check_priority, check_producers, check_source_services,
+    check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes, check_region,
+    check_managed, check_producer_protocols, check_protocols, check_migration,
 )
