@@ -23,6 +23,8 @@ Producer = Literal["application", "aws-service", "saas", "iot-device", "on-premi
 # AWS services that send the events themselves (optional key added by mqadvise; knowledge/endpoints.yaml, source:*)
 SourceService = Literal["s3", "dynamodb", "cloudwatch-alarms", "cloudwatch-logs", "cloudwatch-metric-streams", "waf",
                         "guardduty", "ec2"]
+# Event-routing features a design must offer (optional key added by mqadvise; knowledge/vocabulary.py ROUTING_FEATURES)
+RoutingFeature = Literal["regional-failover", "api-destinations", "schema-registry"]
 Consumer = Literal["application", "lambda", "container", "http", "email", "sms", "mobile-push",
                    "s3", "redshift", "opensearch", "analytics", "saas", "workflow"]
 Managed = Literal["serverless", "managed", "any"]
@@ -93,6 +95,10 @@ class Constraints(_Section):
     # own pace (it may be down for a while, bursts wait, it retries on its own schedule): SNS to a queue per
     # subscriber, where an event bus or topic pushing to the consumer does not.
     consumer_buffer: bool | None = None
+    # Optional key added by mqadvise: features of the event router itself (a publishing endpoint that fails over
+    # to another Region, calls to third-party HTTPS APIs with managed authorization and a rate limit, a registry
+    # of event schemas).
+    routing_features: list[RoutingFeature] | None = None
     producers: list[Producer] | None = None
     # Optional key added by mqadvise: which AWS services send (producers: aws-service alone cannot say that S3
     # notifies SNS directly while GuardDuty findings reach only EventBridge).
@@ -107,7 +113,8 @@ class Constraints(_Section):
     # Optional key added by mqadvise (the contract allows new optional keys): quotas differ by Region.
     region: str | None = None
 
-    _lists = field_validator("producers", "source_services", "consumers", "saas", "protocols", mode="before")(
+    _lists = field_validator("routing_features", "producers", "source_services", "consumers", "saas", "protocols",
+                             mode="before")(
         classmethod(lambda cls, v: _one_or_many(v)))
 
     @field_validator("source_services")

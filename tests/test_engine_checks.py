@@ -97,7 +97,7 @@ COVERED = {
     # checks.py
     "check_completion", "check_delivery", "check_distribution", "check_ordering",
     "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
-    "check_filtering", "check_consumer_buffer", "check_priority", "check_delay", "check_processing", "check_producers",
+    "check_filtering", "check_routing_features", "check_consumer_buffer", "check_priority", "check_delay", "check_processing", "check_producers",
     "check_source_services", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
     "check_region", "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
     # storage_checks.py
@@ -569,6 +569,25 @@ def test_producers(run):
     assert_fails(out, "constraints.producers", "sqs.producers", "does not take input from iot-device")
     out = run(C.check_producers, ("iot-core", "sqs:standard"), constraints={"producers": ["iot-device"]})
     assert_passes(out, "constraints.producers", "iot-core.producers", "iot-device")
+
+
+def test_routing_features(run):
+    """Features of the router itself: regional failover and API destinations are the event bus's, schemas not SNS's."""
+    out = run(C.check_routing_features, "sns:standard", constraints={"routing_features": ["regional-failover"]})
+    assert_fails(out, "constraints.routing_features", None, "offers no endpoint that fails publishers over")
+    out = run(C.check_routing_features, "eventbridge:bus", constraints={"routing_features": ["regional-failover"]})
+    assert_passes(out, "constraints.routing_features", "eventbridge.bus.global_endpoints", "fails publishers over")
+    both = {"routing_features": ["api-destinations", "schema-registry"]}
+    out = run(C.check_routing_features, ("sqs:standard", "eventbridge:pipes"), constraints=both)
+    assert_fails(out, "constraints.routing_features", None, "offers no schema registry")
+    out = run(C.check_routing_features, ("sqs:standard", "eventbridge:pipes"),
+              constraints={"routing_features": ["api-destinations"]})
+    assert_passes(out, "constraints.routing_features", "eventbridge.pipes.api_destinations", "third-party HTTPS")
+    out = run(C.check_routing_features, "kinesis-data-streams:on-demand",
+              constraints={"routing_features": ["schema-registry"]})
+    assert_passes(out, "constraints.routing_features", "kinesis-data-streams.schema_registry")
+    r = assert_passes(run(C.check_routing_features, "eventbridge:bus", constraints=both), "constraints.routing_features")
+    assert "third-party HTTPS APIs" in r.text and "schema registry" in r.text
 
 
 def test_consumer_buffer(run, kb, make_req):

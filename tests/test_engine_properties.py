@@ -63,6 +63,7 @@ ANSWERS: dict[tuple[str, str], st.SearchStrategy] = {
     ("constraints", "filtering"): st.booleans(),
     ("constraints", "priority"): st.booleans(),
     ("constraints", "consumer_buffer"): st.booleans(),
+    ("constraints", "routing_features"): one_or_more(R.RoutingFeature, 2),
     ("constraints", "producers"): one_or_more(R.Producer),
     ("constraints", "source_services"): one_or_more(R.SourceService, 2),
     ("constraints", "consumers"): one_or_more(R.Consumer),
@@ -207,6 +208,11 @@ def _nothing_to_cite(req, ex, reason) -> bool:
         return all(KB.fact(o, ABSENT_EVERYWHERE[key]) is None for o in path)
     if key in ABSENT_SOMEWHERE:
         return any(KB.fact(o, ABSENT_SOMEWHERE[key]) is None for o in path)
+    if key == "constraints.routing_features":  # a feature no service of the design has a fact for
+        from advisor.knowledge.vocabulary import ROUTING_FEATURES
+
+        facts = [ROUTING_FEATURES[f][0] for f in req.constraints.routing_features]
+        return any(all(KB.fact(o, f) is None for o in path) for f in facts)
     if key == "migration.code_changes":
         return any(not [rel for o, rel in KB.migrations(s) if o == path[0]] for s in req.migration.systems)
     if key == "migration.from":

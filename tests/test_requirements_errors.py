@@ -246,13 +246,14 @@ def test_source_services_must_be_listed_and_among_the_producers(cli, tmp_path):
     assert "did you mean 'dynamodb'?" in lines[1]
 
 
-def test_source_services_vocabulary_is_the_knowledge_one():
+def test_added_lists_use_the_knowledge_vocabulary():
     from typing import get_args
 
-    from advisor.knowledge.vocabulary import SOURCE_SERVICES
-    from advisor.requirements import SourceService
+    from advisor.knowledge.vocabulary import ROUTING_FEATURES, SOURCE_SERVICES
+    from advisor.requirements import RoutingFeature, SourceService
 
     assert get_args(SourceService) == SOURCE_SERVICES
+    assert get_args(RoutingFeature) == tuple(ROUTING_FEATURES)
 
 
 SURROGATE_BASE = ("version: 1\nname: sur\nconnection: {data: messaging, completion: async, delivery: pull, "

@@ -162,6 +162,8 @@ def drivers(req) -> list[str]:
     if k.filtering is not None:
         out.append(_yes(k.filtering, "Each consumer receives only the messages it needs (filtering)",
                         "No filtering needed"))
+    if k.routing_features:
+        out.append(f"Event-routing features: {', '.join(k.routing_features)}")
     if k.consumer_buffer is not None:
         out.append(_yes(k.consumer_buffer, "Each consumer takes messages from a queue of its own, at its own pace",
                         "Consumers may be pushed to directly"))

@@ -492,6 +492,27 @@ def check_consumer_buffer(ctx: Context, design: Design) -> Outcome | None:
                    "the consumer's own pace", ctx.ref(kept[0], "persistence"), key)
 
 
+def check_routing_features(ctx: Context, design: Design) -> Outcome | None:
+    """Features of the event router itself: some service of the design must offer each one named."""
+    wanted = ctx.req.constraints.routing_features
+    if not wanted:
+        return None
+    from advisor.knowledge.vocabulary import ROUTING_FEATURES
+
+    key = "constraints.routing_features"
+    found: list[tuple[Option, str]] = []
+    for feature in wanted:
+        fact, words = ROUTING_FEATURES[feature]
+        opt = next((o for o in design.path if ctx.val(o, fact)), None)
+        if opt is None:
+            ref = next((r for r in (ctx.ref(o, fact) for o in design.path) if r), None)
+            return _failed(f"{listed([ctx.name(o) for o in design.path], 'or')} offers no {words}", ref, key)
+        found.append((opt, feature))
+    opt, feature = found[0]
+    parts = "; ".join(f"{ctx.name(o)} offers {ROUTING_FEATURES[f][1]}" for o, f in found)
+    return _passed(parts, ctx.ref(opt, ROUTING_FEATURES[feature][0]), key)
+
+
 def check_priority(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.priority:
         return None
@@ -789,13 +810,13 @@ def _storage_systems() -> tuple[str, ...]:
 # designs combining them, often run along the same services. tests/test_engine_by_path.py holds them to it.
 BY_PATH = frozenset({
     check_peak, check_message_size, check_filtering, check_priority, check_delay, check_region, check_managed,
-    check_producer_protocols, check_protocols, check_migration, check_source_services,
+    check_producer_protocols, check_protocols, check_migration, check_source_services, check_routing_features,
 })
 
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
-    check_filtering, check_consumer_buffer, check_priority, check_producers, check_source_services,
-    check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes, check_region,
-    check_managed, check_producer_protocols, check_protocols, check_migration,
+    check_filtering, check_routing_features, check_consumer_buffer, check_priority, check_producers,
+    check_source_services, check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes,
+    check_region, check_managed, check_producer_protocols, check_protocols, check_migration,
 )
