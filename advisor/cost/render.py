@@ -27,7 +27,7 @@ def summary(est: Estimate) -> str:
 
 def assumed_rates(est: Estimate) -> int:
     """Unit prices of this estimate taken as the us-east-1 rate because the Region's own was not read."""
-    return len({i.price_id for i in est.items if i.basis == "assumed" and i.subtotal is not None and i.subtotal >= 0})
+    return len({i.price_id for i in est.items if i.basis == "assumed"})
 
 
 BASIS_SHORT = {"read": "read", "unconfirmed": "unconfirmed", "assumed": "= us-east-1 (assumed)"}
