@@ -193,9 +193,12 @@ def advise_markdown(result: Any, kb: Any) -> list[str]:
     data = advise_summary(result, kb)
     if not data["designs"]:
         return []
-    lines = ["", f"## Monthly cost ({data['region']}, {data['currency']})", "", "| design | monthly | unpriced lines |",
-             "|---|---:|---:|"]
-    lines += [f"| {d['design']} | {d['monthly']:,.2f} | {d['gaps'] or ''} |" for d in data["designs"]]
+    assumed = any(d["rates_assumed"] for d in data["designs"])
+    head = "| design | monthly | unpriced lines |" + (" rates assumed = us-east-1 |" if assumed else "")
+    lines = ["", f"## Monthly cost ({data['region']}, {data['currency']})", "", head,
+             "|---|---:|---:|" + ("---:|" if assumed else "")]
+    lines += [f"| {d['design']} | {d['monthly']:,.2f} | {d['gaps'] or ''} |"
+              + (f" {d['rates_assumed'] or ''} |" if assumed else "") for d in data["designs"]]
     return lines + ["", "_Line items and sources: `mqadvise cost --answers FILE`._"]
 
 
@@ -210,8 +213,12 @@ def advise_text(result: Any, kb: Any, console: Any) -> None:
     table.add_column("design")
     table.add_column("monthly", justify="right")
     table.add_column("unpriced lines", justify="right")
+    assumed = any(d["rates_assumed"] for d in data["designs"])
+    if assumed:   # outside us-east-1, rates not read for the Region are the us-east-1 ones: say how many
+        table.add_column("rates assumed = us-east-1", justify="right")
     for d in data["designs"]:
-        table.add_row(d["design"], f"{d['monthly']:,.2f}", str(d["gaps"] or ""))
+        table.add_row(d["design"], f"{d['monthly']:,.2f}", str(d["gaps"] or ""),
+                      *([str(d["rates_assumed"] or "")] if assumed else []))
     console.print(table)
 
 
