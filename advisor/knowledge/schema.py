@@ -389,8 +389,38 @@ def _region_table(value: Any) -> Any:
     return value
 
 
+class PriceTier(_Strict):
+    """A volume step of a price: the rate for the quantity a month above ``above`` (counted in the price's
+    measure: requests, GB, GB-seconds), for example SQS standard requests beyond 100 billion."""
+
+    above: float = Field(gt=0)
+    value: Any
+    status: Literal["confirmed", "unconfirmed"] = "unconfirmed"
+    read_at: list[Url] = Field(default_factory=list)
+    note: str | None = None
+
+    _check_value = field_validator("value")(classmethod(lambda cls, v: _region_table(v)))
+    _check_read_at = field_validator("read_at")(classmethod(lambda cls, v: [_check_url(u) for u in v]))
+
+
+def _same_as_us_east_1(value: Any, groups: list[str], what: str) -> None:
+    """An assumed Region group repeats the us-east-1 rate: that is the whole assumption, so it must hold."""
+    if not isinstance(value, dict):
+        return
+    for group in groups:
+        if value.get(group) != value.get("us-east-1"):
+            raise ValueError(f"{what}: {group} is listed in 'assumed' (taken as the us-east-1 rate) but its rate "
+                             f"{value.get(group)!r} differs from us-east-1's {value.get('us-east-1')!r}")
+
+
 class Price(_Strict):
-    """The unit price of one billed dimension, per Region group."""
+    """The unit price of one billed dimension, per Region group.
+
+    ``assumed`` names the Region groups whose rate was not read on the pricing page and is taken as the
+    us-east-1 rate; an estimate in one of them says so. ``status`` is about the rates that were read
+    (``read_at`` says where); ``tiers`` are the volume steps after the first, or ``unknown`` when the page
+    prices in steps the knowledge does not hold (the first-tier rate is then applied to every unit).
+    """
 
     id: str
     service: str
@@ -401,12 +431,16 @@ class Price(_Strict):
     currency: str = "USD"
     billed_in: BilledIn | None = None
     monthly_cap: float | None = Field(default=None, gt=0)   # in currency, per resource and month
+    tiers: list[PriceTier] | Literal["unknown"] | None = None
+    assumed: list[str] = Field(default_factory=list)
     source: Url
     as_of: datetime.date
     status: Literal["confirmed", "unconfirmed"] = "confirmed"
+    read_at: list[Url] = Field(default_factory=list)
     note: str | None = None
 
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+    _check_read_at = field_validator("read_at")(classmethod(lambda cls, v: [_check_url(u) for u in v]))
     _check_value = field_validator("value")(classmethod(lambda cls, v: _region_table(v)))
 
     @model_validator(mode="after")
@@ -420,6 +454,26 @@ class Price(_Strict):
         parse_price_unit(self.unit, self.currency)
         return self
 
+    @model_validator(mode="after")
+    def _evidence(self) -> Price:
+        if self.status == "confirmed" and not self.read_at:
+            raise ValueError(f"price {self.id} is confirmed but says nowhere where it was read (read_at)")
+        for group in self.assumed:
+            if group == "us-east-1" or not isinstance(self.value, dict) or group not in self.value:
+                raise ValueError(f"price {self.id}: 'assumed' lists {group!r}, which is not another Region group "
+                                 "of its value table")
+        _same_as_us_east_1(self.value, self.assumed, f"price {self.id}")
+        if isinstance(self.tiers, list):
+            steps = [t.above for t in self.tiers]
+            if steps != sorted(set(steps)):
+                raise ValueError(f"price {self.id}: tiers must rise ('above' {steps})")
+            for tier in self.tiers:
+                if tier.status == "confirmed" and not tier.read_at:
+                    raise ValueError(f"price {self.id}: the tier above {tier.above:g} is confirmed but has no "
+                                     "read_at")
+                _same_as_us_east_1(tier.value, self.assumed, f"price {self.id}, tier above {tier.above:g}")
+        return self
+
     @property
     def per(self) -> int:
         return parse_price_unit(self.unit, self.currency)[0]
@@ -428,11 +482,29 @@ class Price(_Strict):
     def measure(self) -> str:
         return parse_price_unit(self.unit, self.currency)[1]
 
+    def group(self, region: str | None) -> str:
+        """The key of the value table that prices ``region``: the Region itself, else `other`."""
+        region = region or "us-east-1"
+        return region if isinstance(self.value, dict) and region in self.value else "other"
+
     def rate(self, region: str | None) -> float:
         """The price in ``region`` (us-east-1 when none is given; Regions not listed take `other`)."""
         if isinstance(self.value, dict):
-            return float(self.value.get(region or "us-east-1", self.value["other"]))
+            return float(self.value[self.group(region)])
         return float(self.value)
+
+    def assumed_in(self, region: str | None) -> bool:
+        """True when the rate used for ``region`` was not read but taken as the us-east-1 rate."""
+        return isinstance(self.value, dict) and self.group(region) in self.assumed
+
+    def steps(self, region: str | None) -> list[tuple[float, float]]:
+        """(from quantity, rate per ``per`` units) for every volume tier, the first from 0."""
+        out = [(0.0, self.rate(region))]
+        for tier in self.tiers if isinstance(self.tiers, list) else []:
+            value = tier.value
+            rate = float(value.get(self.group(region), value["other"])) if isinstance(value, dict) else float(value)
+            out.append((tier.above, rate))
+        return out
 
 
 class FreeTier(_Strict):
@@ -446,9 +518,17 @@ class FreeTier(_Strict):
     source: Url
     as_of: datetime.date
     status: Literal["confirmed", "unconfirmed"] = "confirmed"
+    read_at: list[Url] = Field(default_factory=list)
     note: str | None = None
 
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+    _check_read_at = field_validator("read_at")(classmethod(lambda cls, v: [_check_url(u) for u in v]))
+
+    @model_validator(mode="after")
+    def _evidence(self) -> FreeTier:
+        if self.status == "confirmed" and not self.read_at:
+            raise ValueError(f"free tier {self.id} is confirmed but says nowhere where it was read (read_at)")
+        return self
 
     @field_validator("unit")
     @classmethod
