@@ -455,7 +455,7 @@ class Price(_Strict):
         return self
 
     @model_validator(mode="after")
-    def _evidence(self) -> Price:
+    def _evidence(self) -> "Price":
         if self.status == "confirmed" and not self.read_at:
             raise ValueError(f"price {self.id} is confirmed but says nowhere where it was read (read_at)")
         for group in self.assumed:
@@ -525,7 +525,7 @@ class FreeTier(_Strict):
     _check_read_at = field_validator("read_at")(classmethod(lambda cls, v: [_check_url(u) for u in v]))
 
     @model_validator(mode="after")
-    def _evidence(self) -> FreeTier:
+    def _evidence(self) -> "FreeTier":
         if self.status == "confirmed" and not self.read_at:
             raise ValueError(f"free tier {self.id} is confirmed but says nowhere where it was read (read_at)")
         return self
