@@ -1,9 +1,11 @@
 """Safe, bounded YAML loading that keeps line and column of every key.
 
 User files are read with ruamel.yaml's round-trip loader (no arbitrary objects, positions kept).
-Bounds: the file size, the nesting depth and the number of aliases (checked in one pass over the parser's
-events before anything is built, so deep nesting cannot exhaust Python's stack), and the number of nodes
-reachable after alias expansion, so that an alias bomb ("billion laughs") is reported instead of exhausting
+Bounds (advisor.yamlbounds, shared with the simulator's template reader): the file size; the nesting depth,
+the number of aliases and the number of nodes written (checked on the characters, or in one pass over the
+parser's events, before anything is built, so deep nesting cannot exhaust Python's stack and a file of
+100,000 keys is refused at once instead of parsed for a minute); and the number of nodes reachable after
+alias expansion, so that an alias bomb ("billion laughs") is reported instead of exhausting
 memory when the data is walked. A scalar ruamel cannot build (``0x_``, ``2026-13-45``, ``!!bool maybe``)
 or a string holding a lone UTF-16 surrogate is refused at its own line, never raised as a traceback.
 """
@@ -18,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InvalidInput, Location
-from advisor.yamlbounds import (  # one set of bounds
-    MAX_ALIASES,
+from advisor.yamlbounds import (  # one set of bounds (tests read MAX_DEPTH and MAX_BYTES from here)
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
+    event_parsers,
     expansion_problem,
-    flow_too_deep,
+    shape_problem,
 )
 
 
@@ -208,84 +210,11 @@ def _reader_problem(exc: Any) -> str:
 
 
 def _check_shape(text: str, name: str) -> None:
-    """Refuse too deep nesting or too many aliases from the parser's events, before any object is built.
-
-    One pass, stopping at the first bound crossed, so its cost is linear in the text and never more
-    than the parse the real load does anyway. Syntax errors are left to the real load, which reports
-    them with their position.
-    """
-    flow = _check_brackets(text, name)
-    if text.count("*") <= MAX_ALIASES and flow + _block_depth_bound(text) <= MAX_DEPTH:
-        return  # neither bound can be crossed: spare the second parse (the knowledge files are 0.5 MB)
-    from ruamel.yaml import YAML
-    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
-
-    depth = aliases = 0
-    try:
-        for ev in YAML(typ="rt", pure=True).parse(io.StringIO(text)):
-            if isinstance(ev, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep; refusing to load",
-                                       location=_mark(ev, name))
-            elif isinstance(ev, CollectionEndEvent):
-                depth -= 1
-            elif isinstance(ev, AliasEvent):
-                aliases += 1
-                if aliases > MAX_ALIASES:
-                    raise InvalidInput(f"more than {MAX_ALIASES} YAML aliases; refusing to expand",
-                                       location=_mark(ev, name))
-    except InvalidInput:
-        raise
-    except RecursionError:
-        raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep; refusing to load",
-                           location=Location(name)) from None
-    except Exception:  # noqa: BLE001 - syntax errors are reported by the real load with their position
-        return
-
-
-_BRACKET = re.compile(r"[\[\]{}]")
-
-
-def _check_brackets(text: str, name: str) -> int:
-    """Bound flow nesting on the characters alone: ruamel's scanner is quadratic in unclosed ``[``.
-
-    Brackets inside quotes count too, so this can only overestimate, and only a file with more than
-    MAX_DEPTH unclosed brackets in a row is refused. Returns the deepest bracket nesting seen.
-    """
-    opened = text.count("[") + text.count("{")
-    if opened <= MAX_DEPTH:
-        return opened
-    depth = deepest = 0
-    for match in _BRACKET.finditer(text):
-        if match.group() in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-            if depth > MAX_DEPTH:
-                at = flow_too_deep(text)  # the same count outside quoted strings and comments
-                if at is None:
-                    return MAX_DEPTH
-                raise InvalidInput(f"nested more than {MAX_DEPTH} levels deep; refusing to load",
-                                   location=_at(text, name, at))
-        elif depth:
-            depth -= 1
-    return deepest
-
-
-def _block_depth_bound(text: str) -> int:
-    """An upper bound of block nesting: a nested block collection is indented further, except a list under
-    a key (at most one more level per indentation step), or follows an indicator on the same line."""
-    deepest = 0
-    for line in text.splitlines():
-        indent = len(line) - len(line.lstrip(" \t"))
-        inline = line.count("- ") + line.count("? ") + line.count(": ") + line.endswith((":", "-", "?"))
-        deepest = max(deepest, 2 * indent + 2 + inline)
-    return deepest
-
-
-def _mark(ev: Any, name: str) -> Location:
-    mark = getattr(ev, "start_mark", None)
-    return Location(name, mark.line + 1, mark.column + 1) if mark is not None else Location(name)
+    """Refuse too deep nesting, too many aliases or too many nodes before any object is built (one pass that
+    stops at the first bound crossed: advisor.yamlbounds, the bounds every YAML reader applies)."""
+    problem = shape_problem(text, event_parsers())
+    if problem is not None:
+        raise InvalidInput(problem.message, location=Location(name, problem.line, problem.column))
 
 
 def _check_expansion(data: Any, name: str, max_nodes: int) -> None:

@@ -9,7 +9,7 @@ templates for `mqadvise lint`, and templates for the simulator (`sim up`, the ge
     python bench/hostile_yaml.py --limit 5  # fail (exit 1) when any reader takes longer than 5 s
 
 These are figures, not tests: the tests (tests/test_requirements_errors.py, tests/test_lint_cli.py,
-tests/test_sim_safety.py) check the outcome on one input of each class, never a time.
+tests/test_sim_safety.py, tests/test_yamlbounds.py) check the outcome on one input of each class, never a time.
 """
 
 from __future__ import annotations

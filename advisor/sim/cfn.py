@@ -13,14 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from advisor.yamlbounds import (
-    MAX_BYTES,
-    MAX_DEPTH,
-    deeper_than,
-    expansion_problem,
-    flow_too_deep,
-    may_nest_deeper,
-)
+from advisor.yamlbounds import MAX_BYTES, event_parsers, expansion_problem, shape_problem
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -61,8 +54,9 @@ def parse_template(text: str) -> dict[str, Any]:
         return {name: value}
 
     yaml.constructor.add_multi_constructor("!", construct)
-    if flow_too_deep(text) is not None or (may_nest_deeper(text) and deeper_than(YAML(typ="safe").parse(text))):
-        raise ValueError(f"the template nests deeper than {MAX_DEPTH} levels; refusing to load it")
+    problem = shape_problem(text, event_parsers())     # the bounds every YAML reader of mqadvise applies
+    if problem is not None:
+        raise ValueError(f"line {problem.line}: {problem.message}" if problem.line else problem.message)
     data = yaml.load(text)       # aliases are shared objects here; expanding them is what could explode
     why = expansion_problem(data)   # the same bound as every other YAML mqadvise reads (a crafted repository)
     if why:
