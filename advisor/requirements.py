@@ -3,7 +3,7 @@
 Every key below ``name`` is optional, and an omitted answer means "no constraint".
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would compile every string annotation at import (cold start).
 
 import difflib
 import re
@@ -20,6 +20,11 @@ Delivery = Literal["push", "pull"]
 Distribution = Literal["p2p", "pubsub"]
 Ordering = Literal["none", "per-key", "global"]
 Producer = Literal["application", "aws-service", "saas", "iot-device", "on-premises", "schedule"]
+# AWS services that send the events themselves (optional key added by mqadvise; knowledge/endpoints.yaml, source:*)
+SourceService = Literal["s3", "dynamodb", "cloudwatch-alarms", "cloudwatch-logs", "cloudwatch-metric-streams", "waf",
+                        "guardduty", "ec2"]
+# Event-routing features a design must offer (optional key added by mqadvise; knowledge/vocabulary.py ROUTING_FEATURES)
+RoutingFeature = Literal["regional-failover", "api-destinations", "schema-registry"]
 Consumer = Literal["application", "lambda", "container", "http", "email", "sms", "mobile-push",
                    "s3", "redshift", "opensearch", "analytics", "saas", "workflow"]
 Managed = Literal["serverless", "managed", "any"]
@@ -86,7 +91,18 @@ class Constraints(_Section):
     delay_seconds: float | None = Field(default=None, ge=0)
     filtering: bool | None = None
     priority: bool | None = None
+    # Optional key added by mqadvise: every consumer takes messages from a durable buffer of its own, at its
+    # own pace (it may be down for a while, bursts wait, it retries on its own schedule): SNS to a queue per
+    # subscriber, where an event bus or topic pushing to the consumer does not.
+    consumer_buffer: bool | None = None
+    # Optional key added by mqadvise: features of the event router itself (a publishing endpoint that fails over
+    # to another Region, calls to third-party HTTPS APIs with managed authorization and a rate limit, a registry
+    # of event schemas).
+    routing_features: list[RoutingFeature] | None = None
     producers: list[Producer] | None = None
+    # Optional key added by mqadvise: which AWS services send (producers: aws-service alone cannot say that S3
+    # notifies SNS directly while GuardDuty findings reach only EventBridge).
+    source_services: list[SourceService] | None = None
     consumers: list[Consumer] | None = None
     saas: list[str] | None = None
     schedule: str | None = None
@@ -97,8 +113,19 @@ class Constraints(_Section):
     # Optional key added by mqadvise (the contract allows new optional keys): quotas differ by Region.
     region: str | None = None
 
-    _lists = field_validator("producers", "consumers", "saas", "protocols", mode="before")(
+    _lists = field_validator("routing_features", "producers", "source_services", "consumers", "saas", "protocols",
+                             mode="before")(
         classmethod(lambda cls, v: _one_or_many(v)))
+
+    @field_validator("source_services")
+    @classmethod
+    def _sources_are_producers(cls, v: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        producers = info.data.get("producers")
+        if v and producers is not None and "aws-service" not in producers:
+            raise _Refusal(f"source_services names AWS services that send the messages, but producers "
+                           f"({', '.join(producers) or 'none'}) does not list aws-service",
+                           hint="add aws-service to producers, or remove source_services")
+        return v
 
     @field_validator("region")
     @classmethod

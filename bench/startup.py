@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -62,6 +63,10 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--python", default=sys.executable)
     args = ap.parse_args()
+    # A user's interpreter caches bytecode; with PYTHONDONTWRITEBYTECODE set (some sandboxes set it) every
+    # cold run would compile the whole package again and measure the compiler, not mqadvise.
+    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+        print("note: PYTHONDONTWRITEBYTECODE was set; unset for these runs so bytecode is cached as on a user's machine")
     cmds = commands(args.python)
     tool = "hyperfine" if shutil.which("hyperfine") else "loop"
     results = with_hyperfine(cmds, args.runs) if tool == "hyperfine" else with_loop(cmds, args.runs)

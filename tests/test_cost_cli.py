@@ -89,3 +89,20 @@ def test_advise_json_carries_the_cost_column(cli):
     data = json.loads(out)
     assert data["cost"]["designs"][0]["design"] == "sns:standard -> sqs:standard"
     assert data["cost"]["designs"][0]["monthly"] > 0
+
+
+def test_a_regional_estimate_says_which_rates_are_assumed(cli, tmp_path):
+    text = (EXAMPLES / "order-fanout-filtering.yaml").read_text(encoding="utf-8")
+    answers = tmp_path / "eu.yaml"
+    answers.write_text(text.replace("constraints:\n", "constraints:\n  region: eu-west-1\n", 1), encoding="utf-8")
+    code, out, err = cli("cost", "--answers", str(answers), "--format", "json")
+    assert code == 0, err
+    first = json.loads(out)["designs"][0]
+    assert first["region"] == "eu-west-1"
+    bases = {i["price"]: i["rate_basis"] for i in first["line_items"] if "rate_basis" in i}
+    assert all("assumed equal to the us-east-1 rate" in b for b in bases.values()), bases
+    assert any(w.startswith("eu-west-1: ") and "assumed equal to the us-east-1 rate" in w for w in first["warnings"])
+    code, out, _ = cli("advise", "--answers", str(answers), "--format", "json")
+    assert json.loads(out)["cost"]["designs"][0]["rates_assumed"] == len(bases)
+    code, out, _ = cli("cost", "--answers", str(answers), "--format", "markdown")
+    assert "= us-east-1 (assumed)" in out

@@ -24,7 +24,7 @@ def _req(**constraints):
 
 def _est(kb, ids, req, concern="messaging"):
     design = Design(tuple(Option.parse(i) for i in ids), concern)
-    return estimate(Evaluation(design, "p", "p", "s"), req, kb)
+    return estimate(Evaluation(design, ("p", "p", "s")), req, kb)
 
 
 def _line(est, price_id):
@@ -217,3 +217,90 @@ def test_every_service_has_a_golden_here(kb):
     text = Path(__file__).read_text(encoding="utf-8")
     services = {Option.parse(i).service for i in re.findall(r'"([a-z-]+(?::[a-z0-9-]+)?)"', text)}
     assert set(kb.services) <= services
+
+
+# ----- volume tiers, Regions and how each rate is known ------------------------------------------------
+
+def _bill(kb, region="us-east-1"):
+    return Bill(kb, region, volume_of(_req(), 730), _req())
+
+
+def test_sqs_standard_requests_are_priced_across_volume_tiers(kb):
+    # 250 billion requests: 100 B x 0.40 + 100 B x 0.30 + 50 B x 0.24 = 40,000 + 30,000 + 12,000 = 82,000;
+    # the free tier takes the first million at the first tier's rate: -0.40 -> 81,999.60
+    bill = _bill(kb)
+    bill.add("sqs:standard", "sqs.standard.requests", 250e9)
+    bill.apply_free_tiers()
+    assert bill.items[0].subtotal == pytest.approx(82_000)
+    assert "volume tiers" in bill.items[0].note
+    assert sum(i.subtotal for i in bill.items) == pytest.approx(81_999.60)
+
+
+def test_two_lines_of_one_price_share_the_month_tiers(kb):
+    # 60 B + 60 B requests: the first line is all at 0.40 (24,000); the second finishes the first tier
+    # (40 B x 0.40 = 16,000) and starts the second (20 B x 0.30 = 6,000) -> 22,000
+    bill = _bill(kb)
+    bill.add("sqs:standard", "sqs.standard.requests", 60e9)
+    bill.add("sqs:standard", "sqs.standard.requests", 60e9)
+    assert [i.subtotal for i in bill.items] == [pytest.approx(24_000), pytest.approx(22_000)]
+
+
+def test_sqs_fifo_keeps_the_first_rate_where_no_source_gives_the_next(kb):
+    # 300 B FIFO requests: 200 B x 0.50 = 100,000 (the 100-200 B step is not known, so 0.50 is kept: an upper
+    # bound) + 100 B x 0.35 = 35,000 -> 135,000
+    bill = _bill(kb)
+    bill.add("sqs:fifo", "sqs.fifo.requests", 300e9)
+    assert bill.items[0].subtotal == pytest.approx(135_000)
+
+
+def test_lambda_duration_tiers(kb):
+    # 20 B GB-s: 6 B x 0.0000166667 = 100,000.2; 9 B x 0.000015 = 135,000; 5 B x 0.0000133334 = 66,667;
+    # total 301,667.2, minus 400,000 free GB-s at the first rate (6.66668) = 301,660.53
+    bill = _bill(kb)
+    bill.add("lambda", "lambda.duration", 20e9)
+    bill.apply_free_tiers()
+    assert bill.items[0].subtotal == pytest.approx(301_667.2)
+    assert sum(i.subtotal for i in bill.items) == pytest.approx(301_660.53, abs=0.01)
+
+
+def test_a_design_past_the_first_tier_costs_less_than_the_flat_rate(kb):
+    # 40,000/s of 1 KiB through one standard queue: 40,000 x 2,628,000 x 3 = 315.36 B requests:
+    # 100 B x 0.40 + 100 B x 0.30 + 115.36 B x 0.24 = 97,686.40, minus the free million (0.40)
+    est = _est(kb, ["sqs:standard"], _req(peak_per_second=40_000, average_per_second=40_000, message_kib=1))
+    assert _line(est, "sqs.standard.requests").quantity == pytest.approx(315.36e9)
+    assert est.total == pytest.approx(97_686.40 - 0.40, abs=1e-3)
+    assert est.total < 315.36e9 / 1e6 * 0.40
+
+
+def test_step_functions_rates_per_region_from_the_pricing_table(kb):
+    # The page's table: South America (Sao Paulo) 0.0375 per 1,000 transitions. 0.1/s x 5 transitions =
+    # 1.314 M -> 49.275, minus 4,000 free (0.15) = 49.125; the rate was read, so nothing is assumed
+    req = _req(peak_per_second=0.1, average_per_second=0.1, region="sa-east-1")
+    est = _est(kb, ["step-functions:standard"], req)
+    assert est.region == "sa-east-1"
+    assert est.total == pytest.approx(49.125, abs=1e-6)
+    line = _line(est, "sfn.standard.transitions")
+    assert line.basis == "read" and line.as_json()["rate_basis"] == "read on the pricing page"
+    assert not any("assumed equal" in w for w in est.warnings)
+
+
+def test_a_region_without_its_own_rate_says_it_is_assumed(kb):
+    # eu-west-1 has no SQS rate of its own in the knowledge: the us-east-1 rate is used, and said so
+    req = _req(peak_per_second=10, average_per_second=10, message_kib=1, region="eu-west-1")
+    est = _est(kb, ["sqs:standard"], req)
+    line = _line(est, "sqs.standard.requests")
+    assert line.basis == "assumed" and "assumed equal to the us-east-1 rate" in line.as_json()["rate_basis"]
+    assert any(w.startswith("eu-west-1: 1 of 1 unit prices") and "sqs.standard.requests" in w for w in est.warnings)
+    # a Region the table does not list is priced as `other`, and the output names it
+    req = _req(peak_per_second=0.1, average_per_second=0.1, region="me-south-1")
+    est = _est(kb, ["step-functions:standard"], req)
+    assert any("me-south-1 (priced as the `other` Regions)" in w for w in est.warnings)
+    # in us-east-1 nothing is assumed; what is not read on the page is still named as unconfirmed
+    est = _est(kb, ["sqs:standard"], _req(peak_per_second=10, average_per_second=10))
+    assert not any("assumed equal" in w for w in est.warnings)
+    assert any("unconfirmed" in w and "sqs.standard.requests" in w for w in est.warnings)
+
+
+def test_tiers_the_knowledge_lacks_are_named(kb):
+    est = _est(kb, ["data-firehose"], _req(peak_per_second=10, average_per_second=10, message_kib=3))
+    assert any(w.startswith("firehose.ingestion: the pricing page has volume tiers") for w in est.warnings)

@@ -77,3 +77,39 @@ def test_every_example_design_is_estimated(advised):
             count += 1
             assert e.items, e.key
     assert count >= 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_tiered_prices_add_up_and_never_rise_with_volume(advised, data):
+    """Pricing a month's units in two pieces costs what pricing them at once does, and each further unit
+    costs no more than the one before (volume tiers only lower the rate)."""
+    from advisor.cost.estimate import tiered_cost
+
+    kb, _ = advised
+    tiered = [p for p in kb.pricing.prices if isinstance(p.tiers, list)]
+    price = data.draw(st.sampled_from(tiered))
+    region = data.draw(st.sampled_from(["us-east-1", "eu-west-1", "ap-northeast-1", "sa-east-1"]))
+    top = price.tiers[-1].above * 2
+    a = data.draw(st.floats(min_value=0, max_value=top))
+    b = data.draw(st.floats(min_value=0, max_value=top))
+    whole = tiered_cost(price, 0, a + b, region)[0]
+    assert tiered_cost(price, 0, a, region)[0] + tiered_cost(price, a, b, region)[0] == pytest.approx(whole)
+    rates = [r for _lo, r in price.steps(region)]
+    assert rates == sorted(rates, reverse=True), price.id
+
+
+@settings(max_examples=30, deadline=None)
+@given(name=st.sampled_from(EXAMPLE_FILES),
+       region=st.sampled_from(["eu-west-1", "ap-northeast-1", "sa-east-1", "us-west-1", "af-south-1"]))
+def test_every_assumed_regional_rate_is_said(advised, name, region):
+    kb, results = advised
+    _req, result = results[name]
+    for e in estimates(result, kb, region=region):
+        assumed = {i.price_id for i in e.items if i.basis == "assumed"}
+        said = " ".join(w for w in e.warnings if "assumed equal to the us-east-1 rate" in w)
+        for price_id in assumed:
+            assert price_id in said, (e.key, price_id, region)
+        for item in e.items:
+            if item.price_id and kb.pricing.price(item.price_id) is not None:
+                assert item.basis in ("read", "unconfirmed", "assumed"), item

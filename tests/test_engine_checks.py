@@ -97,8 +97,8 @@ COVERED = {
     # checks.py
     "check_completion", "check_delivery", "check_distribution", "check_ordering",
     "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
-    "check_filtering", "check_priority", "check_delay", "check_processing", "check_producers",
-    "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
+    "check_filtering", "check_routing_features", "check_consumer_buffer", "check_priority", "check_delay", "check_processing", "check_producers",
+    "check_source_services", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
     "check_region", "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
     # storage_checks.py
     "check_access", "check_primary", "check_local_latency", "check_storage_protocols", "check_available",
@@ -569,6 +569,84 @@ def test_producers(run):
     assert_fails(out, "constraints.producers", "sqs.producers", "does not take input from iot-device")
     out = run(C.check_producers, ("iot-core", "sqs:standard"), constraints={"producers": ["iot-device"]})
     assert_passes(out, "constraints.producers", "iot-core.producers", "iot-device")
+
+
+def test_routing_features(run):
+    """Features of the router itself: regional failover and API destinations are the event bus's, schemas not SNS's."""
+    out = run(C.check_routing_features, "sns:standard", constraints={"routing_features": ["regional-failover"]})
+    assert_fails(out, "constraints.routing_features", None, "offers no endpoint that fails publishers over")
+    out = run(C.check_routing_features, "eventbridge:bus", constraints={"routing_features": ["regional-failover"]})
+    assert_passes(out, "constraints.routing_features", "eventbridge.bus.global_endpoints", "fails publishers over")
+    both = {"routing_features": ["api-destinations", "schema-registry"]}
+    out = run(C.check_routing_features, ("sqs:standard", "eventbridge:pipes"), constraints=both)
+    assert_fails(out, "constraints.routing_features", None, "offers no schema registry")
+    out = run(C.check_routing_features, ("sqs:standard", "eventbridge:pipes"),
+              constraints={"routing_features": ["api-destinations"]})
+    assert_passes(out, "constraints.routing_features", "eventbridge.pipes.api_destinations", "third-party HTTPS")
+    out = run(C.check_routing_features, "kinesis-data-streams:on-demand",
+              constraints={"routing_features": ["schema-registry"]})
+    assert_passes(out, "constraints.routing_features", "kinesis-data-streams.schema_registry")
+    r = assert_passes(run(C.check_routing_features, "eventbridge:bus", constraints=both), "constraints.routing_features")
+    assert "third-party HTTPS APIs" in r.text and "schema registry" in r.text
+
+
+def test_consumer_buffer(run, kb, make_req):
+    """Each consumer takes messages from a store of its own (a queue or stream), never straight from a pusher."""
+    buffered = {"consumer_buffer": True, "consumers": ["lambda"]}
+    out = run(C.check_consumer_buffer, "eventbridge:bus", constraints=buffered)
+    assert_fails(out, "constraints.consumer_buffer", "eventbridge.bus.persistence", "hands each message to lambda")
+    out = run(C.check_consumer_buffer, "sns:standard", constraints=buffered)
+    assert_fails(out, "constraints.consumer_buffer", "sns.persistence", "keeps none until the consumer is ready")
+    out = run(C.check_consumer_buffer, ("sns:standard", "sqs:standard"), constraints=buffered)
+    assert_passes(out, "constraints.consumer_buffer", "sqs.persistence", "Amazon SQS (Standard queue) keeps")
+    out = run(C.check_consumer_buffer, "kinesis-data-streams:on-demand", constraints=buffered)
+    assert_passes(out, "constraints.consumer_buffer", "kinesis-data-streams.persistence")
+    # a pipe polling the queue for a workflow is the consumer's poller; the queue is its buffer
+    out = run(C.check_consumer_buffer, ("sqs:standard", "eventbridge:pipes", "step-functions:standard"),
+              constraints={"consumer_buffer": True, "consumers": ["workflow"]})
+    assert_passes(out, "constraints.consumer_buffer", "sqs.persistence")
+    # a queue per subscriber behind the topic serves two kinds of consumer, each with its own queue
+    sns, sqs = Option.parse("sns:standard"), Option.parse("sqs:standard")
+    tree = Design.of_legs((Leg("lambda", (sns, sqs)), Leg("container", (sns, sqs))))
+    req = make_req(constraints={"consumer_buffer": True, "consumers": ["lambda", "container"]})
+    assert C.check_consumer_buffer(Context(kb, req), tree).ok
+    # archive sinks take what arrives: with no consumer acting on messages the key does not apply
+    assert run(C.check_consumer_buffer, "data-firehose",
+               constraints={"consumer_buffer": True, "consumers": ["s3"]}) is None
+
+
+def test_source_services(run, kb):
+    """An AWS source's events reach only the services it sends to (knowledge/relations.yaml, emits-to)."""
+    # a DynamoDB table's changes reach a pipe or a data stream, never an event bus by themselves
+    out = run(C.check_source_services, "eventbridge:bus", constraints={"source_services": ["dynamodb"]})
+    r = assert_fails(out, "constraints.source_services", "endpoint:source:dynamodb", "not to Amazon EventBridge")
+    assert "EventBridge (EventBridge Pipes)" in r.text and "Kinesis Data Streams" in r.text
+    out = run(C.check_source_services, ("eventbridge:pipes", "eventbridge:bus"),
+              constraints={"source_services": ["dynamodb"]})
+    assert_passes(out, "constraints.source_services", "relation:source:dynamodb->eventbridge:pipes", "DynamoDB")
+    # S3 notifies a standard topic, not a FIFO one; GuardDuty findings reach only the bus
+    assert run(C.check_source_services, "sns:standard", constraints={"source_services": ["s3"]}).ok
+    assert not run(C.check_source_services, "sns:fifo", constraints={"source_services": ["s3"]}).ok
+    assert not run(C.check_source_services, "sqs:standard", constraints={"source_services": ["guardduty"]}).ok
+    # every named source must reach the entry: S3 and GuardDuty together meet only at the bus
+    both = {"source_services": ["s3", "guardduty"]}
+    assert not run(C.check_source_services, "sns:standard", constraints=both).ok
+    r = assert_passes(run(C.check_source_services, "eventbridge:bus", constraints=both), "constraints.source_services")
+    assert "Amazon S3 (event notifications) and Amazon GuardDuty (findings) send" in r.text
+    # the source's endpoint names where its events can go, from the same relations
+    assert {o.id for o, _r in kb.emits["dynamodb"]} == {"eventbridge:pipes", "kinesis-data-streams:on-demand",
+                                                         "kinesis-data-streams:provisioned"}
+
+
+def test_pull_through_a_pipe_reading_a_named_source(run):
+    """A pipe polls a table's DynamoDB stream on the consumer's behalf, as it polls a queue in the design."""
+    answers = {"connection": {"delivery": "pull"}, "constraints": {"producers": ["aws-service"],
+                                                                   "consumers": ["workflow"]}}
+    out = run(C.check_delivery, ("eventbridge:pipes", "step-functions:standard"), **answers)
+    assert not out.ok  # no source named: nothing before the pipe to poll
+    answers["constraints"]["source_services"] = ["dynamodb"]
+    out = run(C.check_delivery, ("eventbridge:pipes", "step-functions:standard"), **answers)
+    assert_passes(out, "connection.delivery", "eventbridge.pipes.polls_sources", "polls Amazon DynamoDB")
 
 
 def test_consumers(run):

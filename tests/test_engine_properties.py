@@ -62,7 +62,10 @@ ANSWERS: dict[tuple[str, str], st.SearchStrategy] = {
     ("constraints", "delay_seconds"): number([0, 1, 300, 301, 900, 901, 10**8], 0, 10**9),
     ("constraints", "filtering"): st.booleans(),
     ("constraints", "priority"): st.booleans(),
+    ("constraints", "consumer_buffer"): st.booleans(),
+    ("constraints", "routing_features"): one_or_more(R.RoutingFeature, 2),
     ("constraints", "producers"): one_or_more(R.Producer),
+    ("constraints", "source_services"): one_or_more(R.SourceService, 2),
     ("constraints", "consumers"): one_or_more(R.Consumer),
     ("constraints", "saas"): st.lists(st.sampled_from(["salesforce", "Zendesk", "splunk", "slack", "datadog",
                                                        "no-such-crm"]), min_size=1, max_size=2, unique=True),
@@ -108,6 +111,9 @@ def requirements(draw, max_keys: int = 5):
     data: dict[str, Any] = {"version": 1, "name": "generated"}
     for section, key in keys:
         data.setdefault(section, {})[key] = draw(ANSWERS[(section, key)])
+    c = data.get("constraints", {})
+    if c.get("source_services") and "producers" in c and "aws-service" not in c["producers"]:
+        c["producers"] = [*c["producers"], "aws-service"]  # the model refuses AWS sources that are not producers
     if draw(st.integers(0, 9)) == 0:  # an empty section still asks for that concern
         data.setdefault(draw(st.sampled_from(["storage", "backup"])), {})
     return R.parse_requirements(data)
@@ -173,8 +179,11 @@ for _node, _ep in KB.endpoints.items():
 
 def _resolves(reason) -> bool:
     """A cited fact exists in the knowledge with the cited source."""
+    if reason.fact.startswith("endpoint:"):  # an AWS source's endpoint, naming where its events can go
+        ep = KB.endpoints.get(reason.fact.removeprefix("endpoint:"))
+        return ep is not None and ep.source == reason.source
     if reason.fact.startswith("relation:"):
-        return any(rel.source == reason.source for rel in KB.relations if rel.type == "migrates-from")
+        return any(rel.source == reason.source for rel in KB.relations if rel.type in ("migrates-from", "emits-to"))
     return FACT_SOURCES.get(reason.fact) == reason.source
 
 
@@ -199,6 +208,11 @@ def _nothing_to_cite(req, ex, reason) -> bool:
         return all(KB.fact(o, ABSENT_EVERYWHERE[key]) is None for o in path)
     if key in ABSENT_SOMEWHERE:
         return any(KB.fact(o, ABSENT_SOMEWHERE[key]) is None for o in path)
+    if key == "constraints.routing_features":  # a feature no service of the design has a fact for
+        from advisor.knowledge.vocabulary import ROUTING_FEATURES
+
+        facts = [ROUTING_FEATURES[f][0] for f in req.constraints.routing_features]
+        return any(all(KB.fact(o, f) is None for o in path) for f in facts)
     if key == "migration.code_changes":
         return any(not [rel for o, rel in KB.migrations(s) if o == path[0]] for s in req.migration.systems)
     if key == "migration.from":

@@ -66,6 +66,25 @@ def test_saas_only_when_producers_contain_saas(kb, producers, asked_saas):
     assert req.constraints.saas == (["salesforce", "zendesk"] if asked_saas else None)
 
 
+@pytest.mark.parametrize("producers,asked", [("aws-service", True), ("application, aws-service", True),
+                                             ("application", False), ("", False)])
+def test_source_services_only_when_aws_services_send(kb, producers, asked):
+    iv, seen = _walk(kb, {"scope": "connection", "producers": producers, "source-services": "s3, dynamodb"})
+    assert ("source-services" in seen) is asked
+    if asked:
+        assert seen.index("source-services") == seen.index("producers") + 1
+    assert iv.requirements().constraints.source_services == (["s3", "dynamodb"] if asked else None)
+
+
+@pytest.mark.parametrize("consumers,asked", [("container", True), ("lambda, s3", True), ("", False)])
+def test_consumer_buffer_only_when_consumers_are_named(kb, consumers, asked):
+    iv, seen = _walk(kb, {"scope": "connection", "consumers": consumers, "consumer-buffer": "yes"})
+    assert ("consumer-buffer" in seen) is asked
+    if asked:
+        assert seen.index("consumer-buffer") == seen.index("consumers") + 1
+    assert iv.requirements().constraints.consumer_buffer is (True if asked else None)
+
+
 @pytest.mark.parametrize("raw", ["", "skip", "  Skip ", "not sure", "-"])
 def test_skipping_leaves_the_key_absent(kb, raw):
     iv = Interview(kb.questions)

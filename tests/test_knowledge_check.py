@@ -69,6 +69,18 @@ def test_dangling_relation_target(cli, knowledge_copy):
     assert len(lines) == 1, lines  # only this relation is wrong
 
 
+def test_emits_to_starts_at_an_aws_source(cli, knowledge_copy):
+    """An AWS source's edge must leave its source endpoint; a source with no edge at all is a finding too."""
+    rel = "relations.yaml"
+    old = '{type: emits-to, from: "source:guardduty", to: eventbridge,'
+    new = '{type: emits-to, from: "producer:aws-service", to: eventbridge,'
+    line = break_copy(knowledge_copy, rel, old, new, new)
+    code, lines = check_copy(cli, knowledge_copy)
+    assert code == 1
+    finding(lines, rel, line, r"emits-to goes from an AWS source endpoint \(source:\.\.\.\) to a service")
+    assert any("no emits-to relation from 'source:guardduty'" in x for x in lines), lines
+
+
 def test_relation_with_unknown_variant(cli, knowledge_copy):
     rel = "relations.yaml"
     old = "{type: subscription, from: sns, to: sqs, from_variants: [standard], to_variants: [standard],"

@@ -35,9 +35,10 @@ def test_price_without_required_key(cli, knowledge_copy, key, message):
 
 
 def test_price_unit_must_name_currency_and_measure(cli, knowledge_copy):
-    old = "    unit: USD per million requests\n    billed_in: {value: 64, unit: KiB}\n    source: https://aws.amazon.com/sqs"
-    new = "    unit: dollars a million\n    billed_in: {value: 64, unit: KiB}\n    source: https://aws.amazon.com/sqs"
-    line = break_copy(knowledge_copy, REL, old, new, SQS_BLOCK_START)
+    marker = "  - id: sns.standard.publish\n"
+    old = "    unit: USD per million requests\n    billed_in: {value: 64, unit: KiB}\n    source: https://aws.amazon.com/sns"
+    new = "    unit: dollars a million\n    billed_in: {value: 64, unit: KiB}\n    source: https://aws.amazon.com/sns"
+    line = break_copy(knowledge_copy, REL, old, new, marker)
     code, lines = check_copy(cli, knowledge_copy)
     assert code == 1
     finding(lines, REL, line, "a price unit reads 'USD per")
@@ -107,6 +108,33 @@ def test_missing_pricing_file_is_a_finding(cli, knowledge_copy):
     assert any(x.startswith("pricing.yaml") and "file is missing" in x for x in lines), lines
 
 
+def test_an_assumed_region_must_repeat_the_us_east_1_rate(cli, knowledge_copy):
+    old = "value: {us-east-1: 0.4, eu-west-1: 0.4, ap-northeast-1: 0.4, other: 0.4}\n    assumed:"
+    new = "value: {us-east-1: 0.4, eu-west-1: 0.45, ap-northeast-1: 0.4, other: 0.4}\n    assumed:"
+    line = break_copy(knowledge_copy, REL, old, new, SQS_BLOCK_START)
+    code, lines = check_copy(cli, knowledge_copy)
+    assert code == 1
+    finding(lines, REL, line, "eu-west-1 is listed in 'assumed' .* differs from us-east-1")
+
+
+def test_a_confirmed_price_says_where_it_was_read(cli, knowledge_copy):
+    marker = "  - id: lambda.requests\n"
+    old = "    status: confirmed\n    read_at: [https://aws.amazon.com/lambda/pricing/]\n    note: Read on"
+    line = break_copy(knowledge_copy, REL, old, "    status: confirmed\n    note: Read on", marker)
+    code, lines = check_copy(cli, knowledge_copy)
+    assert code == 1
+    finding(lines, REL, line, "lambda.requests is confirmed but says nowhere where it was read")
+
+
+def test_volume_tiers_must_rise(cli, knowledge_copy):
+    old = "      - above: 200000000000\n        value: {us-east-1: 0.24"
+    new = "      - above: 50000000000\n        value: {us-east-1: 0.24"
+    line = break_copy(knowledge_copy, REL, old, new, SQS_BLOCK_START)
+    code, lines = check_copy(cli, knowledge_copy)
+    assert code == 1
+    finding(lines, REL, line, "tiers must rise")
+
+
 def test_every_price_has_unit_source_as_of_and_a_rate_per_group():
     from advisor import api
     from advisor.knowledge.schema import REGION_GROUPS
@@ -118,3 +146,16 @@ def test_every_price_has_unit_source_as_of_and_a_rate_per_group():
         assert price.as_of.isoformat() == "2026-12-03", price.id
         assert price.per >= 1 and price.measure, price.id
         assert set(REGION_GROUPS) <= set(price.value), price.id
+
+
+def test_regional_rates_are_read_or_visibly_assumed():
+    """Every Region group either has a rate of its own or is listed as assumed equal to us-east-1."""
+    from advisor import api
+
+    kb = api.knowledge()
+    for price in kb.pricing.prices:
+        for group in ("eu-west-1", "ap-northeast-1", "other"):
+            if price.value[group] == price.value["us-east-1"] and group not in price.assumed:
+                assert price.status == "confirmed", (price.id, group)   # read on the page and equal
+        if price.status == "confirmed":
+            assert price.read_at, price.id

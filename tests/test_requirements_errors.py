@@ -231,6 +231,31 @@ def test_a_listed_region_is_accepted(kb):
         parse_requirements({"version": 1, "name": "r", "constraints": {"region": "us-east-1"}}, regions={"x-y-1"})
 
 
+def test_source_services_must_be_listed_and_among_the_producers(cli, tmp_path):
+    """source_services names AWS services from the knowledge's list, and only when AWS services are producers."""
+    path = tmp_path / "sources.yaml"
+    path.write_text("version: 1\nname: s\nconstraints:\n  producers: [application]\n  source_services: [s3]\n")
+    lines = _advise_fails(cli, path)
+    assert lines[0] == (f"error: {path}:5:3: constraints.source_services: source_services names AWS services "
+                        "that send the messages, but producers (application) does not list aws-service")
+    assert "add aws-service to producers" in lines[1]
+    path.write_text("version: 1\nname: s\nconstraints:\n  source_services: [dynamo]\n")
+    lines = _advise_fails(cli, path)
+    assert lines[0].startswith(f"error: {path}:4:21: constraints.source_services.0: 'dynamo' is not valid; "
+                               "expected one of: s3, dynamodb")
+    assert "did you mean 'dynamodb'?" in lines[1]
+
+
+def test_added_lists_use_the_knowledge_vocabulary():
+    from typing import get_args
+
+    from advisor.knowledge.vocabulary import ROUTING_FEATURES, SOURCE_SERVICES
+    from advisor.requirements import RoutingFeature, SourceService
+
+    assert get_args(SourceService) == SOURCE_SERVICES
+    assert get_args(RoutingFeature) == tuple(ROUTING_FEATURES)
+
+
 SURROGATE_BASE = ("version: 1\nname: sur\nconnection: {data: messaging, completion: async, delivery: pull, "
                   "distribution: p2p}\nconstraints: {producers: [application], consumers: [lambda], managed: serverless}\n")
 

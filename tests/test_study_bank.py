@@ -312,8 +312,8 @@ def test_advise_path_does_not_carry_the_bank(tmp_path, monkeypatch):
     assert kb.study == []
     names = sorted(p.name.split("-")[0] for p in tmp_path.iterdir())
     assert names == ["knowledge", "study"]
-    lean = next(tmp_path.glob("knowledge-*.json")).read_text()
-    assert "sqs-long-video-job-visibility" not in lean
+    lean = next(tmp_path.glob("knowledge-*.pickle")).read_bytes()
+    assert b"sqs-long-video-job-visibility" not in lean
     monkeypatch.setattr(loader, "_MEMO", {})
     assert loader.load_knowledge().study == []  # from the cache file
     full = loader.load_knowledge(study=True)

@@ -162,10 +162,17 @@ def drivers(req) -> list[str]:
     if k.filtering is not None:
         out.append(_yes(k.filtering, "Each consumer receives only the messages it needs (filtering)",
                         "No filtering needed"))
+    if k.routing_features:
+        out.append(f"Event-routing features: {', '.join(k.routing_features)}")
+    if k.consumer_buffer is not None:
+        out.append(_yes(k.consumer_buffer, "Each consumer takes messages from a queue of its own, at its own pace",
+                        "Consumers may be pushed to directly"))
     if k.priority is not None:
         out.append(_yes(k.priority, "Urgent messages overtake others (priority)", "No priority needed"))
     if k.producers:
         out.append(f"Producers: {', '.join(k.producers)}")
+    if k.source_services:
+        out.append(f"Events sent by the AWS services: {', '.join(k.source_services)}")
     if k.consumers:
         out.append(f"Consumers: {', '.join(k.consumers)}")
     if k.saas:

@@ -10,6 +10,7 @@ from typing import Any
 from advisor.cost import capacity as C
 from advisor.cost.volume import ASSUMED, Volume, volume_of
 from advisor.knowledge import vocabulary as V
+from advisor.knowledge.schema import REGION_GROUPS
 
 KIB_PER_GB = 1024 * 1024   # billing GB are 2^30 bytes
 
@@ -29,6 +30,7 @@ class LineItem:
     subtotal: float | None
     note: str | None = None
     gap: str | None = None         # why this line has no figure
+    basis: str | None = None       # how the unit price is known: read | unconfirmed | assumed (= us-east-1)
 
     @property
     def is_gap(self) -> bool:
@@ -38,11 +40,38 @@ class LineItem:
         out = {"service": self.service, "dimension": self.dimension, "quantity": _round(self.quantity),
                "quantity_unit": self.quantity_unit, "unit_price": self.unit_price, "price_unit": self.price_unit,
                "price": self.price_id, "source": self.source, "subtotal": _round(self.subtotal, 4)}
+        if self.basis:
+            out["rate_basis"] = BASIS_TEXT[self.basis]
         if self.note:
             out["note"] = self.note
         if self.gap:
             out["gap"] = self.gap
         return out
+
+
+BASIS_TEXT = {"read": "read on the pricing page", "unconfirmed": "unconfirmed (not read on the pricing page)",
+              "assumed": "assumed equal to the us-east-1 rate (not read for this Region)"}
+
+
+def basis_of(price: Any, region: str | None) -> str:
+    if price.assumed_in(region):
+        return "assumed"
+    return "read" if price.status == "confirmed" else "unconfirmed"
+
+
+def tiered_cost(price: Any, start: float, quantity: float, region: str | None) -> tuple[float, list[str]]:
+    """What ``quantity`` units cost when ``start`` units of the month are already billed, across the price's
+    volume tiers; with the steps used (for the line's note when more than the first one is)."""
+    steps = price.steps(region)
+    total, used = 0.0, []
+    end = start + quantity
+    for i, (lo, rate) in enumerate(steps):
+        hi = steps[i + 1][0] if i + 1 < len(steps) else math.inf
+        units = min(end, hi) - max(start, lo)
+        if units > 0:
+            total += units / price.per * rate
+            used.append(f"{units:,.0f} at {rate:g}")
+    return total, used
 
 
 @dataclass(frozen=True)
@@ -97,6 +126,10 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def _join(note: str | None, more: str) -> str:
+    return f"{note}; {more}" if note else more
+
+
 class Bill:
     """Collects line items for one design; prices and free tiers come from the knowledge."""
 
@@ -109,6 +142,8 @@ class Bill:
         self.items: list[LineItem] = []
         self.needs: list[Need] = []
         self.notes: list[str] = []
+        self.billed: dict[str, float] = {}       # units of each price billed so far (volume tiers are per month)
+        self.starts: dict[int, float] = {}       # where in the month's units of its price each line starts
 
     # -- helpers ------------------------------------------------------------------------------
     def chunks(self, price_id: str) -> int:
@@ -151,33 +186,45 @@ class Bill:
                      quantity=quantity)
             return
         unit = price.measure
+        basis = basis_of(price, self.region)
         if quantity is None:
             self.items.append(LineItem(service, dimension or price.dimension, None, unit, price.rate(self.region),
                                        price.unit, price.id, price.source, None, note,
-                                       "needs constraints.peak_per_second (or average_per_second)"))
+                                       "needs constraints.peak_per_second (or average_per_second)", basis))
             return
-        subtotal = quantity / price.per * price.rate(self.region)
+        start = self.billed.get(price.id, 0.0)
+        subtotal, steps = tiered_cost(price, start, quantity, self.region)
+        self.billed[price.id] = start + quantity
+        if len(steps) > 1:
+            note = _join(note, f"volume tiers ({price.unit}): {', '.join(steps)}")
         if price.monthly_cap is not None and subtotal > price.monthly_cap:
             subtotal = price.monthly_cap
-            note = (note + "; " if note else "") + f"capped at {price.monthly_cap:g} {price.currency} a month"
+            note = _join(note, f"capped at {price.monthly_cap:g} {price.currency} a month")
+        self.starts[len(self.items)] = start
         self.items.append(LineItem(service, dimension or price.dimension, quantity, unit, price.rate(self.region),
-                                   price.unit, price.id, price.source, subtotal, note))
+                                   price.unit, price.id, price.source, subtotal, note, None, basis))
 
     def gap(self, service: str, dimension: str, reason: str, *, quantity: float | None = None,
             price_id: str | None = None) -> None:
         price = self.pricing.price(price_id) if price_id else None
         self.items.append(LineItem(service, dimension, quantity, price.measure if price else "",
                                    price.rate(self.region) if price else None, price.unit if price else None,
-                                   price_id, price.source if price else None, None, None, reason))
+                                   price_id, price.source if price else None, None, None, reason,
+                                   basis_of(price, self.region) if price else None))
 
     def need(self, service: str, what: str, count: int, basis: str, *facts: str | None) -> int:
         self.needs.append(Need(service, what, count, basis, tuple(f for f in facts if f)))
         return count
 
     def apply_free_tiers(self) -> None:
-        """Free tiers as their own negative lines (only those that never expire), after the priced lines."""
+        """Free tiers as their own negative lines (only those that never expire), after the priced lines.
+
+        A free allowance covers the first units of the month, so its credit is what those units cost (at
+        the first tier's rate) and never more than the line it offsets.
+        """
         for tier in self.pricing.free_tiers:
-            lines = [i for i in self.items if i.price_id in tier.applies_to and i.subtotal is not None]
+            lines = [(n, i) for n, i in enumerate(self.items) if i.price_id in tier.applies_to
+                     and i.subtotal is not None]
             if not lines:
                 continue
             if tier.term != "always":
@@ -185,18 +232,40 @@ class Bill:
                                   "only and is not applied")
                 continue
             left = tier.value
-            for line in lines:
+            for n, line in lines:
                 if left <= 0 or not line.quantity:
                     break
                 price = self.pricing.price(line.price_id)
                 used = min(left, line.quantity)
                 left -= used
-                credit = min(line.subtotal, used / price.per * price.rate(self.region))
+                credit = min(line.subtotal, tiered_cost(price, self.starts.get(n, 0.0), used, self.region)[0])
                 if credit <= 0:
                     continue
                 self.items.append(LineItem(line.service, f"free tier: {line.dimension}", -used, line.quantity_unit,
                                            line.unit_price, line.price_unit, tier.id, tier.source, -credit,
                                            f"{tier.value:,.0f} {tier.unit}, every month"))
+
+    def price_notes(self) -> list[str]:
+        """What the reader must know about the unit prices used: Regions priced at the us-east-1 rate, rates
+        not read on the pricing page, volume tiers the knowledge does not hold."""
+        used = {i.price_id: self.pricing.price(i.price_id) for i in self.items if i.price_id}
+        prices = [p for p in used.values() if p is not None]
+        out = []
+        assumed = sorted(p.id for p in prices if p.assumed_in(self.region))
+        if assumed:
+            where = self.region if self.region in REGION_GROUPS else f"{self.region} (priced as the `other` Regions)"
+            out.append(f"{where}: {len(assumed)} of {len(prices)} unit prices were not read for this Region and are "
+                       f"assumed equal to the us-east-1 rate, which may be lower than the real one: "
+                       + ", ".join(assumed))
+        unconfirmed = sorted(p.id for p in prices if p.status != "confirmed" and not p.assumed_in(self.region))
+        if unconfirmed:
+            out.append(f"{len(unconfirmed)} of {len(prices)} unit prices are unconfirmed (the pricing page's rate "
+                       "table was not read; knowledge/pricing.yaml says where each figure comes from): "
+                       + ", ".join(unconfirmed))
+        for p in sorted((p for p in prices if p.tiers == "unknown"), key=lambda p: p.id):
+            out.append(f"{p.id}: the pricing page has volume tiers the knowledge does not hold; the first-tier rate "
+                       "is applied to all of it (an upper bound)")
+        return out
 
 
 # ----- per-service models ---------------------------------------------------------------------
@@ -507,7 +576,7 @@ def estimate(evaluation: Any, req: Any, kb: Any, *, region: str | None = None) -
     b.apply_free_tiers()
     assumptions = vol.assumptions + b.notes
     return Estimate(evaluation.design.key, evaluation.pattern_id, [o.id for o in nodes], region,
-                    kb.pricing.currency, b.items, b.needs, assumptions, vol.warnings)
+                    kb.pricing.currency, b.items, b.needs, assumptions, vol.warnings + b.price_notes())
 
 
 def estimates(result: Any, kb: Any, *, region: str | None = None) -> list[Estimate]:

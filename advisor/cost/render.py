@@ -14,11 +14,23 @@ def money(value: float | None, currency: str = "USD") -> str:
 
 
 def summary(est: Estimate) -> str:
-    """`1,234.56 USD/month` or `1,234.56 USD/month + 2 gaps` — the cost column of advise and ADRs."""
+    """`1,234.56 USD/month` or `1,234.56 USD/month + 2 unpriced lines` — the cost column of advise and ADRs;
+    outside us-east-1 it adds how many rates are assumed equal to us-east-1's."""
     text = f"{est.total:,.2f} {est.currency}/month"
     if est.gaps:
         text += f" + {len(est.gaps)} unpriced line{'s' if len(est.gaps) > 1 else ''}"
+    assumed = assumed_rates(est)
+    if assumed:
+        text += f" ({assumed} rate{'s' if assumed > 1 else ''} assumed equal to us-east-1)"
     return text
+
+
+def assumed_rates(est: Estimate) -> int:
+    """Unit prices of this estimate taken as the us-east-1 rate because the Region's own was not read."""
+    return len({i.price_id for i in est.items if i.basis == "assumed"})
+
+
+BASIS_SHORT = {"read": "read", "unconfirmed": "unconfirmed", "assumed": "= us-east-1 (assumed)"}
 
 
 def _price(value: float, unit: str | None) -> str:
@@ -44,13 +56,13 @@ def as_markdown(estimates: list[Estimate], meta: dict[str, Any]) -> str:
     for e in estimates:
         lines.append(f"| {e.key} | {money(e.total, e.currency)} | {len(e.gaps)} |")
     for e in estimates:
-        lines += ["", f"## {e.key}", "", "| Service | Dimension | Quantity | Unit price | Subtotal | Source |",
-                  "|---|---|---:|---:|---:|---|"]
+        lines += ["", f"## {e.key}", "", "| Service | Dimension | Quantity | Unit price | Rate | Subtotal | Source |",
+                  "|---|---|---:|---:|---|---:|---|"]
         for i in e.items:
             price = _price(i.unit_price, i.price_unit) if i.unit_price is not None else "—"
             sub = money(i.subtotal, e.currency) if i.subtotal is not None else f"gap: {i.gap}"
             lines.append(f"| {i.service} | {i.dimension} | {_quantity(i.quantity, i.quantity_unit)} | {price} | "
-                         f"{sub} | {i.source or ''} |")
+                         f"{BASIS_SHORT.get(i.basis or '', '')} | {sub} | {i.source or ''} |")
         for n in e.needs:
             lines.append(f"\n- needs {n.count} {n.what} ({n.service}): {n.basis}")
         for a in e.assumptions + e.warnings:
@@ -76,12 +88,14 @@ def print_text(estimates: list[Estimate], meta: dict[str, Any], console: Any, *,
     for e in estimates[:details]:
         items = Table(title=f"{e.key}", show_header=True, header_style="bold", title_justify="left")
         for col, justify in (("Service", "left"), ("Dimension", "left"), ("Quantity", "right"),
-                             ("Unit price", "right"), ("Subtotal", "right")):
+                             ("Unit price", "right"), ("Rate", "left"), ("Subtotal", "right")):
             items.add_column(col, justify=justify)
         for i in e.items:
             price = _price(i.unit_price, i.price_unit) if i.unit_price is not None else "—"
             sub = money(i.subtotal, e.currency) if i.subtotal is not None else f"[yellow]gap: {i.gap}[/yellow]"
-            items.add_row(i.service, i.dimension, _quantity(i.quantity, i.quantity_unit), price, sub)
+            basis = BASIS_SHORT.get(i.basis or "", "")
+            items.add_row(i.service, i.dimension, _quantity(i.quantity, i.quantity_unit), price,
+                          f"[yellow]{basis}[/yellow]" if i.basis == "assumed" else basis, sub)
         console.print(items)
         sources = sorted({i.source for i in e.items if i.source})
         for s in sources:
@@ -92,7 +106,8 @@ def print_text(estimates: list[Estimate], meta: dict[str, Any], console: Any, *,
 
 
 def print_sweep(sw: Any, console: Any) -> None:
-    """The sweep as a table of monthly cost per factor and a small bar plot of the cheapest designs."""
+    """The sweep as a table of monthly cost per factor, a small bar plot, then where each design needs a
+    quota increase or stops fitting and where another becomes cheaper, each with its volume and fact."""
     from rich.table import Table
 
     console.print(f"[bold]Cost and headroom from 1/10x to 100x[/bold] of {sw.peak:g}/s — {sw.region}, "
@@ -108,37 +123,56 @@ def print_sweep(sw: Any, console: Any) -> None:
             if p.cost is None:
                 cells.append("[red]no fit[/red]")
             else:
-                cells.append(f"{p.cost:,.0f}" + ("" if p.complete else "+"))
+                cells.append(f"{p.cost:,.0f}" + ("" if p.complete else "+") + ("[yellow]q[/yellow]" if p.quota else ""))
         table.add_row(c.key, *cells)
     console.print(table)
-    console.print("  + : some lines unpriced (gaps); no fit : the engine no longer lists the design")
-    _bars(sw, console)
+    lines = ["  + : some lines unpriced (gaps); q : fits after a quota increase; no fit : a hard ceiling rules it out"]
+    lines += _bars(sw)
+    last = points[-1].factor if points else 1
     for c in sw.curves:
-        if c.stops_at is not None:
-            console.print(f"  {c.key} stops fitting at {c.stops_at.peak:,.0f}/s ({c.stops_at.factor:g}x): "
-                          f"{c.limit}", highlight=False)
-    for text in sw.crossings:
-        console.print(f"  {text}", highlight=False)
+        for lim, what in ((c.setting, "needs a setting above its default"), (c.quota, "needs a quota increase"),
+                          (c.stops, "no longer fits")):
+            if lim is not None:
+                beyond = ", beyond the sweep" if lim.factor > last else ""
+                lines.append(f"  {escape(c.key)}: above {rate(lim.peak)}/s ({lim.factor:.3g}x{beyond}) it {what}: "
+                             + escape(lim.text + (f" [{lim.fact}]" if lim.fact else "")))
+    lines += [f"  {escape(x.text())}" for x in sw.crossings]
+    lines += [f"  note: {escape(n)}" for n in sw.notes]
+    console.print("\n".join(lines), highlight=False)
 
 
-def _bars(sw: Any, console: Any, width: int = 40) -> None:
-    """A log-scaled bar per design at each factor: a terminal chart of how cost grows."""
+def rate(value: float) -> str:
+    """A bisected rate to five significant digits: 10,000 rather than 10,000.0007."""
+    value = float(f"{value:.5g}")
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as _escape
+
+    return _escape(text)
+
+
+def _bars(sw: Any, width: int = 40) -> list[str]:
+    """A log-scaled bar per design at each factor: a terminal chart of how cost grows (rich markup lines)."""
     import math
 
     costs = [p.cost for c in sw.curves for p in c.points if p.cost and p.cost > 0]
     if not costs:
-        return
+        return []
     lo, hi = math.log10(min(costs)), math.log10(max(costs))
     span = max(hi - lo, 1e-9)
+    out = []
     for c in sw.curves[:5]:
-        console.print(f"  [bold]{c.key}[/bold]")
+        out.append(f"  [bold]{escape(c.key)}[/bold]")
         for p in c.points:
             if p.cost is None:
                 bar = "[red]×[/red]"
             else:
                 n = 1 + int((math.log10(max(p.cost, min(costs))) - lo) / span * (width - 1))
                 bar = "█" * n
-            console.print(f"    {p.factor:>5g}x {bar} {'' if p.cost is None else f'{p.cost:,.0f}'}")
+            out.append(f"    {p.factor:>5g}x {bar} {'' if p.cost is None else f'{p.cost:,.0f}'}")
+    return out
 
 
 # ----- the cost column of `advise` (advisor/report.py) and of ADRs ---------------------------------
@@ -150,7 +184,8 @@ def advise_summary(result: Any, kb: Any) -> dict[str, Any]:
     ests = estimates(result, kb)
     return {"currency": kb.pricing.currency, "region": ests[0].region if ests else None,
             "designs": [{"design": e.key, "pattern": e.pattern, "monthly": round(e.total, 2),
-                         "complete": e.complete, "gaps": len(e.gaps)} for e in ests],
+                         "complete": e.complete, "gaps": len(e.gaps), "rates_assumed": assumed_rates(e)}
+                        for e in ests],
             "details": "mqadvise cost --answers FILE"}
 
 
@@ -158,9 +193,12 @@ def advise_markdown(result: Any, kb: Any) -> list[str]:
     data = advise_summary(result, kb)
     if not data["designs"]:
         return []
-    lines = ["", f"## Monthly cost ({data['region']}, {data['currency']})", "", "| design | monthly | unpriced lines |",
-             "|---|---:|---:|"]
-    lines += [f"| {d['design']} | {d['monthly']:,.2f} | {d['gaps'] or ''} |" for d in data["designs"]]
+    assumed = any(d["rates_assumed"] for d in data["designs"])
+    head = "| design | monthly | unpriced lines |" + (" rates assumed = us-east-1 |" if assumed else "")
+    lines = ["", f"## Monthly cost ({data['region']}, {data['currency']})", "", head,
+             "|---|---:|---:|" + ("---:|" if assumed else "")]
+    lines += [f"| {d['design']} | {d['monthly']:,.2f} | {d['gaps'] or ''} |"
+              + (f" {d['rates_assumed'] or ''} |" if assumed else "") for d in data["designs"]]
     return lines + ["", "_Line items and sources: `mqadvise cost --answers FILE`._"]
 
 
@@ -175,8 +213,12 @@ def advise_text(result: Any, kb: Any, console: Any) -> None:
     table.add_column("design")
     table.add_column("monthly", justify="right")
     table.add_column("unpriced lines", justify="right")
+    assumed = any(d["rates_assumed"] for d in data["designs"])
+    if assumed:   # outside us-east-1, rates not read for the Region are the us-east-1 ones: say how many
+        table.add_column("rates assumed = us-east-1", justify="right")
     for d in data["designs"]:
-        table.add_row(d["design"], f"{d['monthly']:,.2f}", str(d["gaps"] or ""))
+        table.add_row(d["design"], f"{d['monthly']:,.2f}", str(d["gaps"] or ""),
+                      *([str(d["rates_assumed"] or "")] if assumed else []))
     console.print(table)
 
 

@@ -36,6 +36,7 @@ class Context:
         self.region = req.constraints.region
         self.ignore = ignore
         self._refs: dict[tuple[Option, str], FactRef | None] = {}  # plain dict: the walk asks ~20,000 times
+        self.by_path: dict[tuple, Outcome | None] = {}  # outcomes of the BY_PATH checks, per path
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)
@@ -136,8 +137,16 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactR
             if ctx.val(poller, "polls_sources") and "pull" in (ctx.val(before, "delivery") or []):
                 return True, f"{ctx.name(poller)} polls {ctx.name(before)} for the consumer", \
                     ctx.ref(poller, "polls_sources")
-    if wanted == "push":
-        # a topic or bus pushing into each subscriber's own queue is push delivery to the subscribers
+        # ... and so does a pipe at the entry reading a named AWS source (a table's DynamoDB stream)
+        entry = leg.path[0]
+        if ctx.val(entry, "polls_sources"):
+            for name in ctx.req.constraints.source_services or []:
+                if any(o == entry for o, _r in ctx.kb.emits.get(name, [])):
+                    return True, (f"{ctx.name(entry)} polls {ctx.kb.endpoints[f'source:{name}'].name} for the "
+                                  "consumer"), ctx.ref(entry, "polls_sources")
+    if wanted == "push" and ctx.req.connection.distribution != "p2p":
+        # a topic or bus pushing into each subscriber's own queue is push delivery to the subscribers; with one
+        # receiver per message there are no subscribers, and the receiver still polls its queue
         pusher = next((o for o in leg.path[:-1] if "push" in (ctx.val(o, "delivery") or [])
                        and "pubsub" in (ctx.val(o, "distribution") or [])), None)
         if pusher is not None:
@@ -442,6 +451,68 @@ def check_filtering(ctx: Context, design: Design) -> Outcome | None:
                      "{name} filters messages for each receiver", "{name} cannot filter messages per receiver")
 
 
+def _buffer_of(ctx: Context, leg: Leg) -> Option | None:
+    """The store a leg's consumer takes its messages from, or None when a service hands them over itself.
+
+    It is the last carrier before the consumer, past any poller that reads it on the consumer's behalf
+    (a pipe polling a queue), and it must keep messages until they are taken (persistence) and let the
+    consumer fetch them (pull): a queue, a stream or a broker, never a topic or an event bus.
+    """
+    for opt in reversed(_carriers(ctx, leg)):
+        if ctx.val(opt, "polls_sources"):
+            continue
+        if ctx.val(opt, "persistence") and "pull" in (ctx.val(opt, "delivery") or []):
+            return opt
+        return None
+    return None
+
+
+def check_consumer_buffer(ctx: Context, design: Design) -> Outcome | None:
+    """Every consumer that acts on messages reads them from a durable buffer of its own, at its own pace."""
+    if not ctx.req.constraints.consumer_buffer:
+        return None
+    key = "constraints.consumer_buffer"
+    legs = ctx.active_legs(design)
+    if not legs:
+        return None  # archive sinks only: data is written into them, nobody takes it at a pace of their own
+    buffers: list[tuple[Leg, Option]] = []
+    for leg in legs:
+        buf = _buffer_of(ctx, leg)
+        to = f" to {leg.consumer}" if leg.consumer else ""
+        if buf is None:
+            giver = _carriers(ctx, leg)[-1]
+            return _failed(f"{ctx.name(giver)} hands each message{to} itself and keeps none until the consumer is "
+                           "ready; a consumer that may be down or fall behind needs a queue or stream of its own",
+                           ctx.ref(giver, "persistence"), key)
+        # one queue node reached by several kinds is a queue per subscriber behind a topic (designs.is_valid_tree)
+        buffers.append((leg, buf))
+    kept = list(dict.fromkeys(b for _lg, b in buffers))
+    verb = "keeps" if len(kept) == 1 else "keep"
+    return _passed(f"{listed([ctx.name(b) for b in kept])} {verb} each message until its consumer takes it, at "
+                   "the consumer's own pace", ctx.ref(kept[0], "persistence"), key)
+
+
+def check_routing_features(ctx: Context, design: Design) -> Outcome | None:
+    """Features of the event router itself: some service of the design must offer each one named."""
+    wanted = ctx.req.constraints.routing_features
+    if not wanted:
+        return None
+    from advisor.knowledge.vocabulary import ROUTING_FEATURES
+
+    key = "constraints.routing_features"
+    found: list[tuple[Option, str]] = []
+    for feature in wanted:
+        fact, words = ROUTING_FEATURES[feature]
+        opt = next((o for o in design.path if ctx.val(o, fact)), None)
+        if opt is None:
+            ref = next((r for r in (ctx.ref(o, fact) for o in design.path) if r), None)
+            return _failed(f"{listed([ctx.name(o) for o in design.path], 'or')} offers no {words}", ref, key)
+        found.append((opt, feature))
+    opt, feature = found[0]
+    parts = "; ".join(f"{ctx.name(o)} offers {ROUTING_FEATURES[f][1]}" for o, f in found)
+    return _passed(parts, ctx.ref(opt, ROUTING_FEATURES[feature][0]), key)
+
+
 def check_priority(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.priority:
         return None
@@ -520,6 +591,34 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
     if missing:
         return _failed(f"{ctx.name(entry)} does not take input from {', '.join(missing)} producers", ref, key)
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
+
+
+def check_source_services(ctx: Context, design: Design) -> Outcome | None:
+    """The AWS services named as senders must deliver their events straight to the design's entry.
+
+    S3 notifies SNS, SQS or EventBridge; a DynamoDB table's changes reach only a pipe or a data stream;
+    GuardDuty findings reach only EventBridge. `producers: aws-service` alone cannot tell these apart.
+    """
+    wanted = ctx.req.constraints.source_services
+    if not wanted:
+        return None
+    key = "constraints.source_services"
+    entry = design.path[0]
+    found = []
+    for name in wanted:
+        edges = ctx.kb.emits.get(name, [])
+        rel = next((r for o, r in edges if o == entry), None)
+        if rel is None:
+            ep = ctx.kb.endpoints[f"source:{name}"]
+            reaches = listed(list(dict.fromkeys(ctx.name(o) for o, _r in edges)), "or")
+            return Outcome(False, Reason(f"{ep.name} sends its events to {reaches}, not to {ctx.name(entry)}",
+                                         f"endpoint:source:{name}", ep.source, key))
+        found.append((name, rel))
+    name, rel = found[0]
+    senders = listed([ctx.kb.endpoints[f"source:{n}"].name for n, _r in found])
+    return Outcome(True, Reason(f"{senders} {'send' if len(found) > 1 else 'sends'} events straight to "
+                                f"{ctx.name(entry)}: {rel.summary.strip().rstrip('.')}",
+                                f"relation:source:{name}->{entry.id}", rel.source, key))
 
 
 def check_consumers(ctx: Context, design: Design) -> Outcome | None:
@@ -706,10 +805,18 @@ def _storage_systems() -> tuple[str, ...]:
     return STORAGE_SYSTEMS
 
 
+# Checks that read only the design's services in order (design.path, its entry, its concern), never its legs or
+# the consumers they reach. The walk computes each once per path: legs to several kinds of consumer, and the
+# designs combining them, often run along the same services. tests/test_engine_by_path.py holds them to it.
+BY_PATH = frozenset({
+    check_peak, check_message_size, check_filtering, check_priority, check_delay, check_region, check_managed,
+    check_producer_protocols, check_protocols, check_migration, check_source_services, check_routing_features,
+})
+
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
-    check_filtering, check_priority, check_producers, check_consumers, check_saas, check_schedule,
-    check_workflow, check_workflow_minutes, check_region, check_managed, check_producer_protocols, check_protocols,
-    check_migration,
+    check_filtering, check_routing_features, check_consumer_buffer, check_priority, check_producers,
+    check_source_services, check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes,
+    check_region, check_managed, check_producer_protocols, check_protocols, check_migration,
 )

@@ -136,8 +136,10 @@ def rank(ctx: Context, ev: Evaluation) -> None:
 
 
 def _implied_producers(c) -> list[str]:
-    """Unanswered producers: a schedule or SaaS products named elsewhere are the senders, else an application."""
-    implied = (["schedule"] if c.schedule else []) + (["saas"] if c.saas else [])
+    """Unanswered producers: a schedule, SaaS products or AWS source services named elsewhere are the senders,
+    else an application."""
+    implied = (["schedule"] if c.schedule else []) + (["saas"] if c.saas else []) + (
+        ["aws-service"] if c.source_services else [])
     return implied or ["application"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,9 +128,9 @@ class Tie:
 @dataclass
 class Evaluation:
     design: Design
-    pattern_id: str
-    pattern_name: str
-    summary: str
+    # (pattern id, name, summary), or a function that finds them: the walk evaluates hundreds of legs to rank
+    # them and shows a few, so it names a design only when something reads its name.
+    naming: tuple[str, str, str] | Callable[[], tuple[str, str, str]]
     satisfied: list[Reason] = field(default_factory=list)
     failures: list[Reason] = field(default_factory=list)
     watch: list[Reason] = field(default_factory=list)
@@ -140,6 +141,23 @@ class Evaluation:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def _names(self) -> tuple[str, str, str]:
+        if callable(self.naming):
+            self.naming = self.naming()
+        return self.naming
+
+    @property
+    def pattern_id(self) -> str:
+        return self._names()[0]
+
+    @property
+    def pattern_name(self) -> str:
+        return self._names()[1]
+
+    @property
+    def summary(self) -> str:
+        return self._names()[2]
 
     def services_json(self) -> list[dict[str, Any]]:
         return [o.as_json() for o in self.design.path]

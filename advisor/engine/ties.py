@@ -24,6 +24,7 @@ PROBES: tuple[tuple[str, tuple], ...] = (
     ("constraints.managed", ("serverless",)),
     ("constraints.workflow", ("orchestration",)),
     ("constraints.deduplication", (True,)),
+    ("constraints.consumer_buffer", (True,)),
 )
 
 

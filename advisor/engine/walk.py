@@ -16,7 +16,7 @@ from __future__ import annotations
 from itertools import product
 
 from advisor.engine import designs as D
-from advisor.engine.checks import MESSAGING_CHECKS, Context
+from advisor.engine.checks import BY_PATH, MESSAGING_CHECKS, Context
 from advisor.engine.ranking import rank, tier_key
 from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result, Tie
 from advisor.engine.storage_checks import BACKUP_CHECKS, STORAGE_CHECKS
@@ -95,11 +95,26 @@ def _named(kb: KnowledgeBase, design: Design) -> tuple[str, str, str]:
 
 def evaluate(ctx: Context, design: Design) -> Evaluation:
     kb = ctx.kb
-    pid, name, summary = _named(kb, design)
-    ev = Evaluation(design, pid, name, summary)
+    ev = Evaluation(design, lambda: _named(kb, design))
     checks = {"messaging": MESSAGING_CHECKS, "storage": STORAGE_CHECKS, "backup": BACKUP_CHECKS}[design.concern]
+    watch = ev.watch
+    seen: set[Reason] = set()
+
+    def note(items) -> None:
+        for w in items:
+            if w not in seen:
+                seen.add(w)
+                watch.append(w)
+
     for check in checks:
-        outcome = check(ctx, design)
+        if check in BY_PATH:
+            memo_key = (check, design.concern, design.path)
+            try:
+                outcome = ctx.by_path[memo_key]
+            except KeyError:
+                outcome = ctx.by_path[memo_key] = check(ctx, design)
+        else:
+            outcome = check(ctx, design)
         if outcome is None or outcome.reason.requirement in ctx.ignore:
             continue
         if outcome.ok:
@@ -107,19 +122,19 @@ def evaluate(ctx: Context, design: Design) -> Evaluation:
                 ev.satisfied.append(outcome.reason)
             else:  # a pass with no sourced fact behind it is not a reason; say so plainly instead
                 r = outcome.reason
-                ev.watch.append(Reason(f"{r.text} — no sourced figure in the knowledge; check the service quotas",
-                                       None, None, r.requirement))
-            ev.watch.extend(w for w in outcome.watch if w not in ev.watch)
+                note([Reason(f"{r.text} — no sourced figure in the knowledge; check the service quotas",
+                             None, None, r.requirement)])
+            note(outcome.watch)
         else:
             ev.failures.append(outcome.reason)
     if design.concern == "messaging" and ev.ok:
-        ev.watch.extend(_semantics_watch(ctx, design))
-        ev.watch.extend(_sink_watch(ctx, design))
+        watch.extend(_semantics_watch(ctx, design))
+        watch.extend(_sink_watch(ctx, design))
+        seen.update(watch)
     for leg in design.all_legs:
         pattern = kb.pattern_for(leg.path)
         if pattern is not None:
-            ev.watch.extend(Reason(w.text, None, w.source) for w in pattern.watch if Reason(w.text, None, w.source)
-                            not in ev.watch)
+            note(Reason(w.text, None, w.source) for w in pattern.watch)
     return ev
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.knowledge.schema import (
     Endpoint,
@@ -29,6 +29,14 @@ class Option:
 
     service: str
     variant: str | None
+    # Hashed once: the walk keys its memos by options and paths of options tens of thousands of times.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.service, self.variant)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def id(self) -> str:
@@ -56,7 +64,7 @@ class FactRef:
 
 
 class KnowledgeBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, defer_build=True)
 
     services: dict[str, Service]
     relations: list[Relation]
@@ -85,14 +93,19 @@ class KnowledgeBase(BaseModel):
     def option(self, text: str) -> Option:
         return Option.parse(text)
 
-    _facts_memo: dict[tuple[Option, str], FactRef | None] = PrivateAttr(default_factory=dict)
-    _patterns_memo: dict[tuple[Option, ...], Pattern | None] = PrivateAttr(default_factory=dict)
+    # Memos are cached properties, not pydantic private attributes: they live in the instance __dict__, so
+    # the walk's thousands of lookups skip pydantic's __getattr__.
+    @cached_property
+    def _facts_memo(self) -> dict[tuple[Option, str], FactRef | None]:
+        return {}
+
+    @cached_property
+    def _patterns_memo(self) -> dict[tuple[Option, ...], Pattern | None]:
+        return {}
 
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> KnowledgeBase:
         """A copy whose derived views (memoised facts, options, adjacency) are recomputed, not shared."""
         new = super().model_copy(update=update, deep=deep)
-        new._facts_memo = {}
-        new._patterns_memo = {}
         for name in list(new.__dict__):
             if isinstance(getattr(type(new), name, None), cached_property):
                 del new.__dict__[name]
@@ -175,6 +188,19 @@ class KnowledgeBase(BaseModel):
             for opt in self.options:
                 if opt.service == rel.source_node and (rel.from_variants is None or opt.variant in rel.from_variants):
                     out.append((opt, rel))
+        return out
+
+    @cached_property
+    def emits(self) -> dict[str, list[tuple[Option, Relation]]]:
+        """Per AWS source (``s3``), the options it sends its events to directly, with the edge that says how."""
+        out: dict[str, list[tuple[Option, Relation]]] = {}
+        for rel in self.relations:
+            if rel.type != "emits-to":
+                continue
+            name = rel.source_node.removeprefix("source:")
+            for opt in self.options:
+                if opt.service == rel.target_node and (rel.to_variants is None or opt.variant in rel.to_variants):
+                    out.setdefault(name, []).append((opt, rel))
         return out
 
     def pattern_for(self, path: tuple[Option, ...]) -> Pattern | None:

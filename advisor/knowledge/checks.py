@@ -168,7 +168,7 @@ def compile_and_check(sources: list[SourceFile]):
     endpoints = {e.id: e for e in endpoints_l if e is not None}
 
     # Endpoints must cover every producer, consumer and migration source of the contract.
-    for role, names in (("producer", V.PRODUCERS), ("consumer", V.CONSUMERS),
+    for role, names in (("producer", V.PRODUCERS), ("consumer", V.CONSUMERS), ("source", V.SOURCE_SERVICES),
                         ("system", tuple(m for m in V.MIGRATION_SOURCES if m != "none"))):
         for n in names:
             ep = endpoints.get(f"{role}:{n}" if role != "system" else n)
@@ -187,12 +187,20 @@ def compile_and_check(sources: list[SourceFile]):
                     findings.append(Finding(here, f"{end} has no variant(s) {bad}"))
             elif end not in endpoints:
                 findings.append(Finding(here, f"dangling reference {end!r}: not a service or endpoint"))
+        if rel.type == "emits-to" and (endpoints.get(rel.source_node) is None
+                                       or endpoints[rel.source_node].role != "source"
+                                       or rel.target_node not in services):
+            findings.append(Finding(here, "emits-to goes from an AWS source endpoint (source:...) to a service"))
         if rel.type == "migrates-from":
             if rel.source_node not in services or endpoints.get(rel.target_node, None) is None \
                     or endpoints[rel.target_node].role != "system":
                 findings.append(Finding(here, "migrates-from goes from a service to an existing system"))
             if rel.code_changes is None:
                 findings.append(Finding(here, "migrates-from needs code_changes: none | minimal | allowed"))
+    emitting = {r.source_node for r in relations if r is not None and r.type == "emits-to"}
+    for name in V.SOURCE_SERVICES:
+        if f"source:{name}" not in emitting:
+            findings.append(Finding(Location("relations.yaml"), f"no emits-to relation from 'source:{name}'"))
     migrated = {r.target_node for r in relations if r is not None and r.type == "migrates-from"}
     for system in V.MIGRATION_SOURCES:
         if system != "none" and system not in migrated:

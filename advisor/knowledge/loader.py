@@ -1,8 +1,12 @@
 """Load the knowledge YAML into a validated KnowledgeBase, with a compiled cache for fast start-up.
 
 Parsing a dozen YAML files with positions costs far more than the 0.3 s budget of a cold
-``mqadvise advise``; the validated result is cached as JSON keyed by a digest of the files' bytes,
-so a changed file (or a new release) is simply a cache miss.
+``mqadvise advise``; the validated result is cached keyed by a digest of the files' bytes, so a changed
+file (or a new release) is simply a cache miss. The decision knowledge is cached as a pickle of the
+validated models: loading it re-validates nothing and builds no pydantic validator (the models defer
+their build), which JSON validation would. The cache lives in the user's own cache folder and is written
+only by this module; anything unreadable in it is a cache miss. The study bank stays JSON (validated on
+load; it is read only by `study`).
 """
 
 from __future__ import annotations
@@ -86,7 +90,6 @@ def load_knowledge(root: Any | None = None, *, study: bool = False):
     own and loaded only with ``study=True``, so that `advise` never parses it; otherwise ``kb.study``
     is empty.
     """
-    from advisor.knowledge.base import KnowledgeBase
 
     sources = read_sources(root)
     digest = digest_of(sources)
@@ -94,11 +97,11 @@ def load_knowledge(root: Any | None = None, *, study: bool = False):
     if key in _MEMO:
         return _MEMO[key]
     cache = _cache_dir()
-    cache_file = cache / f"knowledge-{digest}.json" if cache else None
+    cache_file = cache / f"knowledge-{digest}.pickle" if cache else None
     study_file = cache / f"study-{digest}.json" if cache else None
     if cache_file is not None and cache_file.is_file() and (not study or study_file.is_file()):
         try:
-            kb = _MEMO.get(digest) or KnowledgeBase.model_validate_json(cache_file.read_bytes())
+            kb = _MEMO.get(digest) or _unpickle(cache_file.read_bytes())
             _MEMO[digest] = kb
             if study:
                 kb = kb.model_copy(update={"study": _study_adapter().validate_json(study_file.read_bytes())})
@@ -117,10 +120,32 @@ def load_knowledge(root: Any | None = None, *, study: bool = False):
     lean = full.model_copy(update={"study": []})
     if cache_file is not None:
         _write_cache(study_file, _study_adapter().dump_json(full.study, by_alias=True))
-        _write_cache(cache_file, lean.model_dump_json(by_alias=True).encode())
+        _write_cache(cache_file, _pickle(lean))
     _MEMO[digest] = lean
     _MEMO[f"{digest}+study"] = full
     return full if study else lean
+
+
+_PICKLE_MAGIC = b"mqadvise-knowledge\0" + SCHEMA_VERSION.encode() + b"\0"
+
+
+def _pickle(kb) -> bytes:
+    import pickle
+
+    return _PICKLE_MAGIC + pickle.dumps(kb, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpickle(data: bytes):
+    import pickle
+
+    from advisor.knowledge.base import KnowledgeBase
+
+    if not data.startswith(_PICKLE_MAGIC):
+        raise ValueError("not a knowledge cache of this version")
+    kb = pickle.loads(data[len(_PICKLE_MAGIC):])
+    if not isinstance(kb, KnowledgeBase):
+        raise ValueError("not a knowledge cache")
+    return kb
 
 
 def _study_adapter():

@@ -1,6 +1,6 @@
 """Pydantic models of the knowledge files. `mqadvise knowledge check` and the loader validate with them."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would compile every string annotation at import (cold start).
 
 import datetime
 from typing import Any, Literal
@@ -19,7 +19,9 @@ def _check_url(url: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a cold `advise` reads the compiled knowledge from its pickle cache and never validates,
+    # so the validators are built only when YAML is compiled (knowledge check, a cache miss).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Fact(_Strict):
@@ -38,7 +40,7 @@ class Fact(_Strict):
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
 
     @model_validator(mode="after")
-    def _figures_have_units(self) -> Fact:
+    def _figures_have_units(self) -> "Fact":
         value = self.value
         numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
         table = isinstance(value, dict)
@@ -148,7 +150,7 @@ class Service(_Strict):
     _facts = field_validator("facts")(classmethod(lambda cls, v: _check_facts(v)))
 
     @model_validator(mode="after")
-    def _known_id_and_variants(self) -> Service:
+    def _known_id_and_variants(self) -> "Service":
         if self.id not in V.SERVICE_IDS:
             raise ValueError(f"unknown service id {self.id!r}; expected one of {', '.join(V.SERVICE_IDS)}")
         expected = set(V.VARIANTS[self.id])
@@ -175,7 +177,7 @@ class Relation(_Strict):
     source: Url
     as_of: datetime.date
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
 
     @field_validator("type")
@@ -187,10 +189,11 @@ class Relation(_Strict):
 
 
 class Endpoint(_Strict):
-    """A producer kind, consumer kind or existing system (migration source): a node outside AWS messaging."""
+    """A node outside AWS messaging: a producer or consumer kind, an existing system (migration source), or an
+    AWS service that sends its own events (source, the values of constraints.source_services)."""
 
     id: str
-    role: Literal["producer", "consumer", "system"]
+    role: Literal["producer", "consumer", "system", "source"]
     name: str
     summary: str
     protocols: list[str] = Field(default_factory=list)
@@ -317,7 +320,7 @@ class StudyItem(_Strict):
         return v
 
     @model_validator(mode="after")
-    def _answers(self) -> StudyItem:
+    def _answers(self) -> "StudyItem":
         right = sum(1 for o in self.options if o.correct)
         if right != self.choose:
             want = "exactly one correct option" if self.choose == 1 else "exactly two correct options (choose two)"
@@ -386,8 +389,38 @@ def _region_table(value: Any) -> Any:
     return value
 
 
+class PriceTier(_Strict):
+    """A volume step of a price: the rate for the quantity a month above ``above`` (counted in the price's
+    measure: requests, GB, GB-seconds), for example SQS standard requests beyond 100 billion."""
+
+    above: float = Field(gt=0)
+    value: Any
+    status: Literal["confirmed", "unconfirmed"] = "unconfirmed"
+    read_at: list[Url] = Field(default_factory=list)
+    note: str | None = None
+
+    _check_value = field_validator("value")(classmethod(lambda cls, v: _region_table(v)))
+    _check_read_at = field_validator("read_at")(classmethod(lambda cls, v: [_check_url(u) for u in v]))
+
+
+def _same_as_us_east_1(value: Any, groups: list[str], what: str) -> None:
+    """An assumed Region group repeats the us-east-1 rate: that is the whole assumption, so it must hold."""
+    if not isinstance(value, dict):
+        return
+    for group in groups:
+        if value.get(group) != value.get("us-east-1"):
+            raise ValueError(f"{what}: {group} is listed in 'assumed' (taken as the us-east-1 rate) but its rate "
+                             f"{value.get(group)!r} differs from us-east-1's {value.get('us-east-1')!r}")
+
+
 class Price(_Strict):
-    """The unit price of one billed dimension, per Region group."""
+    """The unit price of one billed dimension, per Region group.
+
+    ``assumed`` names the Region groups whose rate was not read on the pricing page and is taken as the
+    us-east-1 rate; an estimate in one of them says so. ``status`` is about the rates that were read
+    (``read_at`` says where); ``tiers`` are the volume steps after the first, or ``unknown`` when the page
+    prices in steps the knowledge does not hold (the first-tier rate is then applied to every unit).
+    """
 
     id: str
     service: str
@@ -398,16 +431,20 @@ class Price(_Strict):
     currency: str = "USD"
     billed_in: BilledIn | None = None
     monthly_cap: float | None = Field(default=None, gt=0)   # in currency, per resource and month
+    tiers: list[PriceTier] | Literal["unknown"] | None = None
+    assumed: list[str] = Field(default_factory=list)
     source: Url
     as_of: datetime.date
     status: Literal["confirmed", "unconfirmed"] = "confirmed"
+    read_at: list[Url] = Field(default_factory=list)
     note: str | None = None
 
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+    _check_read_at = field_validator("read_at")(classmethod(lambda cls, v: [_check_url(u) for u in v]))
     _check_value = field_validator("value")(classmethod(lambda cls, v: _region_table(v)))
 
     @model_validator(mode="after")
-    def _known_service_and_unit(self) -> Price:
+    def _known_service_and_unit(self) -> "Price":
         if self.service not in V.SERVICE_IDS + PRICED_EXTRAS:
             raise ValueError(f"unknown service {self.service!r}; expected one of "
                              f"{', '.join(V.SERVICE_IDS + PRICED_EXTRAS)}")
@@ -415,6 +452,26 @@ class Price(_Strict):
             if variant not in V.VARIANTS.get(self.service, ()):
                 raise ValueError(f"{self.service} has no variant {variant!r}")
         parse_price_unit(self.unit, self.currency)
+        return self
+
+    @model_validator(mode="after")
+    def _evidence(self) -> "Price":
+        if self.status == "confirmed" and not self.read_at:
+            raise ValueError(f"price {self.id} is confirmed but says nowhere where it was read (read_at)")
+        for group in self.assumed:
+            if group == "us-east-1" or not isinstance(self.value, dict) or group not in self.value:
+                raise ValueError(f"price {self.id}: 'assumed' lists {group!r}, which is not another Region group "
+                                 "of its value table")
+        _same_as_us_east_1(self.value, self.assumed, f"price {self.id}")
+        if isinstance(self.tiers, list):
+            steps = [t.above for t in self.tiers]
+            if steps != sorted(set(steps)):
+                raise ValueError(f"price {self.id}: tiers must rise ('above' {steps})")
+            for tier in self.tiers:
+                if tier.status == "confirmed" and not tier.read_at:
+                    raise ValueError(f"price {self.id}: the tier above {tier.above:g} is confirmed but has no "
+                                     "read_at")
+                _same_as_us_east_1(tier.value, self.assumed, f"price {self.id}, tier above {tier.above:g}")
         return self
 
     @property
@@ -425,11 +482,29 @@ class Price(_Strict):
     def measure(self) -> str:
         return parse_price_unit(self.unit, self.currency)[1]
 
+    def group(self, region: str | None) -> str:
+        """The key of the value table that prices ``region``: the Region itself, else `other`."""
+        region = region or "us-east-1"
+        return region if isinstance(self.value, dict) and region in self.value else "other"
+
     def rate(self, region: str | None) -> float:
         """The price in ``region`` (us-east-1 when none is given; Regions not listed take `other`)."""
         if isinstance(self.value, dict):
-            return float(self.value.get(region or "us-east-1", self.value["other"]))
+            return float(self.value[self.group(region)])
         return float(self.value)
+
+    def assumed_in(self, region: str | None) -> bool:
+        """True when the rate used for ``region`` was not read but taken as the us-east-1 rate."""
+        return isinstance(self.value, dict) and self.group(region) in self.assumed
+
+    def steps(self, region: str | None) -> list[tuple[float, float]]:
+        """(from quantity, rate per ``per`` units) for every volume tier, the first from 0."""
+        out = [(0.0, self.rate(region))]
+        for tier in self.tiers if isinstance(self.tiers, list) else []:
+            value = tier.value
+            rate = float(value.get(self.group(region), value["other"])) if isinstance(value, dict) else float(value)
+            out.append((tier.above, rate))
+        return out
 
 
 class FreeTier(_Strict):
@@ -443,9 +518,17 @@ class FreeTier(_Strict):
     source: Url
     as_of: datetime.date
     status: Literal["confirmed", "unconfirmed"] = "confirmed"
+    read_at: list[Url] = Field(default_factory=list)
     note: str | None = None
 
     _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+    _check_read_at = field_validator("read_at")(classmethod(lambda cls, v: [_check_url(u) for u in v]))
+
+    @model_validator(mode="after")
+    def _evidence(self) -> "FreeTier":
+        if self.status == "confirmed" and not self.read_at:
+            raise ValueError(f"free tier {self.id} is confirmed but says nowhere where it was read (read_at)")
+        return self
 
     @field_validator("unit")
     @classmethod

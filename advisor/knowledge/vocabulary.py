@@ -37,6 +37,10 @@ MANAGED_PREFERENCE = ("serverless", "managed", "any")
 WORKFLOW = ("none", "orchestration")
 
 PRODUCERS = ("application", "aws-service", "saas", "iot-device", "on-premises", "schedule")
+# AWS services that send their own events or data (constraints.source_services): which services each one
+# delivers to directly is a relation of type emits-to from its endpoint (source:<name>) in relations.yaml.
+SOURCE_SERVICES = ("s3", "dynamodb", "cloudwatch-alarms", "cloudwatch-logs", "cloudwatch-metric-streams", "waf",
+                   "guardduty", "ec2")
 CONSUMERS = (
     "application", "lambda", "container", "http", "email", "sms", "mobile-push",
     "s3", "redshift", "opensearch", "analytics", "saas", "workflow",
@@ -47,6 +51,14 @@ SINK_CONSUMERS = ("s3", "redshift", "opensearch", "email", "sms", "mobile-push",
 # Consumers that receive data rather than act on each message in turn: ordering, deduplication, delivery
 # style, retention and replay are judged on the legs to the other consumers (issue 10).
 ARCHIVE_CONSUMERS = SINK_CONSUMERS + ("analytics",)
+# Event-routing features a design may need (constraints.routing_features): the capability fact that offers each,
+# and how the engine names it.
+ROUTING_FEATURES: dict[str, tuple[str, str]] = {
+    "regional-failover": ("global_endpoints", "endpoint that fails publishers over to another Region"),
+    "api-destinations": ("api_destinations", "delivery to third-party HTTPS APIs with managed authorization and "
+                                             "a rate limit"),
+    "schema-registry": ("schema_registry", "schema registry"),
+}
 MIGRATION_SOURCES = (
     "none", "rabbitmq", "activemq", "ibm-mq", "tibco-ems", "kafka", "mosquitto",
     "redis", "msmq", "nfs-server", "smb-server", "iscsi-san", "tape-library",
@@ -70,6 +82,7 @@ EDGE_TYPES = (
     "delivery-destination",   # Firehose / AppFlow -> where data lands
     "orchestrates",           # Step Functions -> a service it calls
     "source",                 # a service that reads from another (Firehose reading Kinesis, AppFlow reading SaaS)
+    "emits-to",               # an AWS service outside the design (S3, DynamoDB ...) -> a service it sends events to
     "migrates-from",          # AWS service <- existing on-premises system it replaces
     "alternative-to",         # two services that answer the same need
 )
@@ -104,6 +117,8 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "fan_out": ("bool", None),
     "long_polling": ("bool", None),
     "schema_registry": ("bool", None),
+    "global_endpoints": ("bool", None),
+    "api_destinations": ("bool", None),
     "transformation": ("bool", None),
     "encryption_at_rest": ("bool", None),
     "orchestration": ("bool", None),
