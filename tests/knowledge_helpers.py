@@ -30,3 +30,13 @@ def finding(lines, rel, line, message):
     hits = [x for x in lines if pattern.search(x)]
     assert hits, f"no finding {rel}:{line} ~ {message!r} in:\n" + "\n".join(lines[:40])
     return hits[0]
+
+
+def assert_refused_at(cli, root, rel, old, new, marker, message):
+    """Break ``rel`` (:func:`break_copy`) and expect exit 1 with ``message`` at the line of ``marker``;
+    return the output lines for further checks."""
+    line = break_copy(root, rel, old, new, marker)
+    code, lines = check_copy(cli, root)
+    assert code == 1, lines
+    finding(lines, rel, line, message)
+    return lines

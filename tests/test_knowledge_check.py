@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.knowledge_helpers import break_copy, check_copy, finding
+from tests.knowledge_helpers import assert_refused_at, break_copy, check_copy, finding
 
 
 def test_the_copy_itself_is_clean(cli, knowledge_copy):
@@ -31,20 +31,16 @@ def test_fact_without_source(cli, knowledge_copy):
     rel = "services/sqs.yaml"
     block = _fact_block(knowledge_copy, rel, "model")
     src = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("source:"))
-    line = break_copy(knowledge_copy, rel, block, block.replace(src, ""), "  model:\n")
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, "required key 'source' is missing")
+    assert_refused_at(cli, knowledge_copy, rel, block, block.replace(src, ""), "  model:\n",
+                      "required key 'source' is missing")
 
 
 def test_figure_without_unit(cli, knowledge_copy):
     rel = "services/sqs.yaml"
     block = _fact_block(knowledge_copy, rel, "message_size.max")
     unit = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("unit:"))
-    line = break_copy(knowledge_copy, rel, block, block.replace(unit, ""), "  message_size.max:\n")
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, "a figure needs a unit")
+    assert_refused_at(cli, knowledge_copy, rel, block, block.replace(unit, ""), "  message_size.max:\n",
+                      "a figure needs a unit")
 
 
 def test_source_that_is_not_https(cli, knowledge_copy):
@@ -52,20 +48,16 @@ def test_source_that_is_not_https(cli, knowledge_copy):
     block = _fact_block(knowledge_copy, rel, "delivery")
     src = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("source:"))
     plain = src.replace("https://", "http://")
-    line = break_copy(knowledge_copy, rel, block, block.replace(src, plain), plain)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, "expected an https:// URL, got 'http://")
+    assert_refused_at(cli, knowledge_copy, rel, block, block.replace(src, plain), plain,
+                      "expected an https:// URL, got 'http://")
 
 
 def test_dangling_relation_target(cli, knowledge_copy):
     rel = "relations.yaml"
     old = "{type: subscription, from: sns, to: sqs, from_variants: [standard], to_variants: [standard],"
     new = "{type: subscription, from: sns, to: sqss, from_variants: [standard],"
-    line = break_copy(knowledge_copy, rel, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, "dangling reference 'sqss': not a service or endpoint")
+    lines = assert_refused_at(cli, knowledge_copy, rel, old, new, new,
+                              "dangling reference 'sqss': not a service or endpoint")
     assert len(lines) == 1, lines  # only this relation is wrong
 
 
@@ -85,30 +77,23 @@ def test_relation_with_unknown_variant(cli, knowledge_copy):
     rel = "relations.yaml"
     old = "{type: subscription, from: sns, to: sqs, from_variants: [standard], to_variants: [standard],"
     new = "{type: subscription, from: sns, to: sqs, from_variants: [standard], to_variants: [standrad],"
-    line = break_copy(knowledge_copy, rel, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, r"sqs has no variant\(s\) \['standrad'\]")
+    assert_refused_at(cli, knowledge_copy, rel, old, new, new, r"sqs has no variant\(s\) \['standrad'\]")
 
 
 def test_pattern_with_unknown_variant(cli, knowledge_copy):
     rel = "patterns.yaml"
     old = "path: [sns:standard, sqs:standard]"
     new = "path: [sns:standard, sqs:standart]"
-    line = break_copy(knowledge_copy, rel, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, "dangling reference 'sqs:standart' in pattern sns-sqs-fanout")
+    assert_refused_at(cli, knowledge_copy, rel, old, new, new,
+                      "dangling reference 'sqs:standart' in pattern sns-sqs-fanout")
 
 
 def test_pattern_step_that_is_not_a_relation(cli, knowledge_copy):
     rel = "patterns.yaml"
     old = "path: [sns:standard, sqs:standard]"
     new = "path: [sqs:standard, msk:serverless]"  # a queue does not feed a Kafka cluster
-    line = break_copy(knowledge_copy, rel, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, "pattern sns-sqs-fanout: no relation from sqs:standard to msk:serverless")
+    assert_refused_at(cli, knowledge_copy, rel, old, new, new,
+                      "pattern sns-sqs-fanout: no relation from sqs:standard to msk:serverless")
 
 
 def test_duplicate_pattern_id(cli, knowledge_copy):
@@ -126,20 +111,16 @@ def test_question_key_that_is_not_a_requirements_key(cli, knowledge_copy):
     rel = "questions.yaml"
     old = "key: connection.delivery\n"
     new = "key: connection.delivry\n"
-    line = break_copy(knowledge_copy, rel, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, "question connection-delivery: 'connection.delivry' is not a requirements key")
+    assert_refused_at(cli, knowledge_copy, rel, old, new, new,
+                      "question connection-delivery: 'connection.delivry' is not a requirements key")
 
 
 def test_capability_value_outside_its_vocabulary(cli, knowledge_copy):
     rel = "services/sns.yaml"
     block = _fact_block(knowledge_copy, rel, "delivery")
     value = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("value:"))
-    line = break_copy(knowledge_copy, rel, block, block.replace(value, "    value: [shove]\n"), "    value: [shove]")
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, r"delivery: \['shove'\] not in push, pull")
+    assert_refused_at(cli, knowledge_copy, rel, block, block.replace(value, "    value: [shove]\n"), "    value: [shove]",
+                      r"delivery: \['shove'\] not in push, pull")
 
 
 def test_yaml_syntax_error_in_a_knowledge_file(cli, knowledge_copy):
