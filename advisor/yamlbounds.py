@@ -66,21 +66,27 @@ def shape_problem(text: str, parsers: Iterable[Parse], *, max_depth: int = MAX_D
 
 def event_parsers() -> list[Parse]:
     """Functions from text to parser events, fastest first: libyaml's (through PyYAML) when it is installed,
-    then ruamel.yaml's pure-Python parser, which reads what the loaders read when libyaml refuses a file."""
+    then ruamel.yaml's pure-Python parser, which reads what the loaders read when libyaml refuses a file.
+
+    Each imports its parser when first called: most texts are answered by the character bounds alone, and
+    importing PyYAML costs a run of ``mqadvise advise`` about 8 ms it would not use."""
+    return [_libyaml_events, _ruamel_events]
+
+
+def _libyaml_events(text: str) -> Iterable[Any]:
+    import yaml  # an ImportError, or a PyYAML without libyaml, hands over to the next parser
+
+    if not getattr(yaml, "__with_libyaml__", False):
+        raise ImportError("PyYAML is built without libyaml")
+    return yaml.parse(text, Loader=yaml.CSafeLoader)
+
+
+def _ruamel_events(text: str) -> Iterable[Any]:
     import io
 
-    out: list[Parse] = []
-    try:
-        import yaml
-
-        if getattr(yaml, "__with_libyaml__", False):
-            out.append(lambda text: yaml.parse(text, Loader=yaml.CSafeLoader))
-    except ImportError:  # pragma: no cover - depends on the environment
-        pass
     from ruamel.yaml import YAML
 
-    out.append(lambda text: YAML(typ="rt", pure=True).parse(io.StringIO(text)))
-    return out
+    return YAML(typ="rt", pure=True).parse(io.StringIO(text))
 
 
 def _too_deep(max_depth: int) -> str:
