@@ -156,3 +156,18 @@ def test_advise_refuses_a_broken_knowledge_base_without_traceback(knowledge_copy
         load_knowledge(knowledge_copy)
     assert info.value.exit_code == 1
     assert f"{rel}:{line}:" in info.value.message
+
+
+def test_a_variant_name_with_brackets_would_nest_in_the_display_name(cli, knowledge_copy):
+    rel = "services/msk.yaml"
+    old = "    name: MSK Provisioned, Standard or Express brokers\n"
+    new = "    name: MSK Provisioned (Standard or Express brokers)\n"
+    assert_refused_at(cli, knowledge_copy, rel, old, new, new, r"msk:provisioned: the variant name .* write it without brackets")
+
+
+def test_no_display_name_nests_brackets(kb):
+    for opt in kb.options:
+        name, depth = kb.display_name(opt), 0
+        for c in name:
+            depth += (c == "(") - (c == ")")
+            assert depth <= 1, name
