@@ -32,3 +32,17 @@ def time_limit(seconds: float):
         signal.setitimer(signal.ITIMER_REAL, 0)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def assert_no_problem(strategy, problem, kb, examples: int = 60) -> None:
+    """``examples`` inputs of a hypothesis ``strategy``, each with no ``problem(text, kb)`` (a traceback, a
+    hang, a refusal without a line: whatever the surface's fuzzer calls a problem)."""
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=examples, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(strategy)
+    def check(text):
+        assert problem(text, kb) is None, text
+
+    check()

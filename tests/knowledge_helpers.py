@@ -32,11 +32,16 @@ def finding(lines, rel, line, message):
     return hits[0]
 
 
-def assert_refused_at(cli, root, rel, old, new, marker, message):
-    """Break ``rel`` (:func:`break_copy`) and expect exit 1 with ``message`` at the line of ``marker``;
-    return the output lines for further checks."""
-    line = break_copy(root, rel, old, new, marker)
+def assert_refused_at(cli, root, rel, old, new, marker, message, *, lines_below=0):
+    """Break ``rel`` (:func:`break_copy`) and expect exit 1 with ``message`` at the line of ``marker``
+    (or ``lines_below`` lines under it); return the output lines for further checks."""
+    line = break_copy(root, rel, old, new, marker) + lines_below
     code, lines = check_copy(cli, root)
     assert code == 1, lines
     finding(lines, rel, line, message)
     return lines
+
+
+def key_line(block, key):
+    """The line of a YAML ``block`` (with its newline) that sets ``key``."""
+    return next(x for x in block.splitlines(keepends=True) if x.strip().startswith(f"{key}:"))

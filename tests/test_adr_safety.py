@@ -73,3 +73,48 @@ def test_mangled_records_never_raise(tmp_path):
         text = mutate(seeds[i % len(seeds)].read_text(encoding="utf-8"), rng)
         outcome = run_one(text, tmp_path / f"f{i}")
         assert outcome in ("ok", "refused"), (i, outcome)
+
+
+class _CountingList(list):
+    """A record's links that count how many times any of them is looked at."""
+
+    visits = 0
+
+    def __iter__(self):
+        for item in super().__iter__():
+            _CountingList.visits += 1
+            yield item
+
+
+def test_lint_work_grows_linearly_with_the_links_of_a_record(tmp_path, monkeypatch):
+    """2,100 supersede links in one status section (the fuzzer's ~1 MiB records had 35,000): asking the other
+    record's links back for every link, and resolving both paths each time, took seconds per thousand links.
+    Counted, not timed: every link is looked at a few times and every path resolved once."""
+    import pathlib
+
+    from advisor.adr import lint
+
+    folder = tmp_path / "adr"
+    folder.mkdir()
+    rows = "".join("Supersedes [1. X](0001-x.md)" * 700 + "\n" for _ in range(3))
+    (folder / "0001-a.md").write_text(f"# 1. A\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n\n{rows}\n"
+                                      "## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\nq\n")
+    (folder / "0002-b.md").write_text("# 2. B\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n")
+    read = lint.read_folder
+
+    def counted(where):
+        records = read(where)
+        for rec in records:
+            rec.links = _CountingList(rec.links)
+        return records
+
+    resolved = []
+    real_resolve = pathlib.Path.resolve
+    monkeypatch.setattr(lint, "read_folder", counted)
+    monkeypatch.setattr(pathlib.Path, "resolve", lambda self, *a, **k: resolved.append(self) or real_resolve(self, *a, **k))
+    _CountingList.visits = 0
+    findings = lint.check_folder(folder)
+    links = 2100
+    assert sum(f.rule == "ADR007" for f in findings) == links     # each "supersedes itself" has no link back
+    assert _CountingList.visits <= 5 * links
+    assert len(resolved) <= 4                     # the two records and the one target they name, once each

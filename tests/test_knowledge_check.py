@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.knowledge_helpers import assert_refused_at, break_copy, check_copy, finding
+from tests.knowledge_helpers import assert_refused_at, break_copy, check_copy, finding, key_line
 
 
 def test_the_copy_itself_is_clean(cli, knowledge_copy):
@@ -30,7 +30,7 @@ def _fact_block(root, rel, name):
 def test_fact_without_source(cli, knowledge_copy):
     rel = "services/sqs.yaml"
     block = _fact_block(knowledge_copy, rel, "model")
-    src = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("source:"))
+    src = key_line(block, "source")
     assert_refused_at(cli, knowledge_copy, rel, block, block.replace(src, ""), "  model:\n",
                       "required key 'source' is missing")
 
@@ -38,7 +38,7 @@ def test_fact_without_source(cli, knowledge_copy):
 def test_figure_without_unit(cli, knowledge_copy):
     rel = "services/sqs.yaml"
     block = _fact_block(knowledge_copy, rel, "message_size.max")
-    unit = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("unit:"))
+    unit = key_line(block, "unit")
     assert_refused_at(cli, knowledge_copy, rel, block, block.replace(unit, ""), "  message_size.max:\n",
                       "a figure needs a unit")
 
@@ -46,7 +46,7 @@ def test_figure_without_unit(cli, knowledge_copy):
 def test_source_that_is_not_https(cli, knowledge_copy):
     rel = "services/sns.yaml"
     block = _fact_block(knowledge_copy, rel, "delivery")
-    src = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("source:"))
+    src = key_line(block, "source")
     plain = src.replace("https://", "http://")
     assert_refused_at(cli, knowledge_copy, rel, block, block.replace(src, plain), plain,
                       "expected an https:// URL, got 'http://")
@@ -66,10 +66,8 @@ def test_emits_to_starts_at_an_aws_source(cli, knowledge_copy):
     rel = "relations.yaml"
     old = '{type: emits-to, from: "source:guardduty", to: eventbridge,'
     new = '{type: emits-to, from: "producer:aws-service", to: eventbridge,'
-    line = break_copy(knowledge_copy, rel, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, rel, line, r"emits-to goes from an AWS source endpoint \(source:\.\.\.\) to a service")
+    lines = assert_refused_at(cli, knowledge_copy, rel, old, new, new,
+                              r"emits-to goes from an AWS source endpoint \(source:\.\.\.\) to a service")
     assert any("no emits-to relation from 'source:guardduty'" in x for x in lines), lines
 
 
@@ -118,7 +116,7 @@ def test_question_key_that_is_not_a_requirements_key(cli, knowledge_copy):
 def test_capability_value_outside_its_vocabulary(cli, knowledge_copy):
     rel = "services/sns.yaml"
     block = _fact_block(knowledge_copy, rel, "delivery")
-    value = next(x for x in block.splitlines(keepends=True) if x.strip().startswith("value:"))
+    value = key_line(block, "value")
     assert_refused_at(cli, knowledge_copy, rel, block, block.replace(value, "    value: [shove]\n"), "    value: [shove]",
                       r"delivery: \['shove'\] not in push, pull")
 
@@ -158,3 +156,18 @@ def test_advise_refuses_a_broken_knowledge_base_without_traceback(knowledge_copy
         load_knowledge(knowledge_copy)
     assert info.value.exit_code == 1
     assert f"{rel}:{line}:" in info.value.message
+
+
+def test_a_variant_name_with_brackets_would_nest_in_the_display_name(cli, knowledge_copy):
+    rel = "services/msk.yaml"
+    old = "    name: MSK Provisioned, Standard or Express brokers\n"
+    new = "    name: MSK Provisioned (Standard or Express brokers)\n"
+    assert_refused_at(cli, knowledge_copy, rel, old, new, new, r"msk:provisioned: the variant name .* write it without brackets")
+
+
+def test_no_display_name_nests_brackets(kb):
+    for opt in kb.options:
+        name, depth = kb.display_name(opt), 0
+        for c in name:
+            depth += (c == "(") - (c == ")")
+            assert depth <= 1, name

@@ -4,22 +4,14 @@ a line (a bounded number of examples here; bench/fuzz_lint.py runs 10,000 per su
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 
+from tests.fuzzing import assert_no_problem
 from tests.lint_fuzz import SURFACES, problem
-
-FUZZ = settings(max_examples=60, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @pytest.mark.parametrize("surface", sorted(SURFACES))
 def test_generated_input_is_linted_or_refused_with_a_line(kb, surface):
-    @FUZZ
-    @given(SURFACES[surface])
-    def check(text):
-        assert problem(text, kb) is None, text
-
-    check()
+    assert_no_problem(SURFACES[surface], problem, kb)
 
 
 def test_the_fuzzer_sees_tracebacks_hangs_and_missing_lines(kb, monkeypatch):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.knowledge_helpers import break_copy, check_copy, finding
+from tests.knowledge_helpers import assert_refused_at, check_copy, key_line
 
 REL = "pricing.yaml"
 SQS_BLOCK_START = "  - id: sqs.standard.requests\n"
@@ -27,78 +27,55 @@ def _sqs_block(root):
 ])
 def test_price_without_required_key(cli, knowledge_copy, key, message):
     block = _sqs_block(knowledge_copy)
-    line_text = next(x for x in block.splitlines(keepends=True) if x.strip().startswith(f"{key}:"))
-    line = break_copy(knowledge_copy, REL, block, block.replace(line_text, ""), SQS_BLOCK_START)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, message)
+    assert_refused_at(cli, knowledge_copy, REL, block, block.replace(key_line(block, key), ""), SQS_BLOCK_START,
+                      message)
 
 
 def test_price_unit_must_name_currency_and_measure(cli, knowledge_copy):
-    marker = "  - id: sns.standard.publish\n"
     old = "    unit: USD per million requests\n    billed_in: {value: 64, unit: KiB}\n    source: https://aws.amazon.com/sns"
     new = "    unit: dollars a million\n    billed_in: {value: 64, unit: KiB}\n    source: https://aws.amazon.com/sns"
-    line = break_copy(knowledge_copy, REL, old, new, marker)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "a price unit reads 'USD per")
+    assert_refused_at(cli, knowledge_copy, REL, old, new, "  - id: sns.standard.publish\n", "a price unit reads 'USD per")
 
 
 def test_price_table_needs_every_region_group(cli, knowledge_copy):
     old = "value: {us-east-1: 0.4, eu-west-1: 0.4, ap-northeast-1: 0.4, other: 0.4}"
     new = "value: {us-east-1: 0.4, eu-west-1: 0.4, other: 0.4}"
-    line = break_copy(knowledge_copy, REL, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "missing ap-northeast-1")
+    assert_refused_at(cli, knowledge_copy, REL, old, new, new, "missing ap-northeast-1")
 
 
 def test_price_source_must_be_https(cli, knowledge_copy):
     old = "source: https://aws.amazon.com/sqs/pricing/"
     new = "source: http://aws.amazon.com/sqs/pricing/"
-    line = break_copy(knowledge_copy, REL, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "expected an https:// URL")
+    assert_refused_at(cli, knowledge_copy, REL, old, new, new, "expected an https:// URL")
 
 
 def test_price_for_unknown_variant(cli, knowledge_copy):
     old = "    service: sqs\n    variants: [standard]\n"
     new = "    service: sqs\n    variants: [standart]\n"
-    line = break_copy(knowledge_copy, REL, old, new, SQS_BLOCK_START)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "sqs has no variant 'standart'")
+    assert_refused_at(cli, knowledge_copy, REL, old, new, SQS_BLOCK_START, "sqs has no variant 'standart'")
 
 
 def test_free_tier_must_offset_an_existing_price(cli, knowledge_copy):
     old = "applies_to: [sqs.standard.requests, sqs.fifo.requests]"
     new = "applies_to: [sqs.standard.request, sqs.fifo.requests]"
-    line = break_copy(knowledge_copy, REL, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "free tier sqs.free.requests: no price 'sqs.standard.request'")
+    assert_refused_at(cli, knowledge_copy, REL, old, new, new,
+                      "free tier sqs.free.requests: no price 'sqs.standard.request'")
 
 
 def test_free_tier_counts_what_its_price_counts(cli, knowledge_copy):
     marker = "  - id: lambda.free.duration\n"
     old = marker + "    applies_to: [lambda.duration]\n    value: 400000\n    unit: GB-seconds per month"
     new = marker + "    applies_to: [lambda.duration]\n    value: 400000\n    unit: requests per month"
-    line = break_copy(knowledge_copy, REL, old, new, marker) + 3   # the unit is the block's fourth line
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "counts requests, price lambda.duration counts GB-second")
+    assert_refused_at(cli, knowledge_copy, REL, old, new, marker,
+                      "counts requests, price lambda.duration counts GB-second", lines_below=3)   # the unit line
 
 
 def test_duplicate_price_id(cli, knowledge_copy):
-    old = "  - id: sqs.fifo.requests\n"
-    new = "  - id: sqs.standard.requests\n"
-    text = (knowledge_copy / REL).read_text()
-    line = text.count("\n", 0, text.index(old)) + 1
-    break_copy(knowledge_copy, REL, old, new, new)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "duplicate price id 'sqs.standard.requests'")
+    old = "  - id: sqs.fifo.requests\n    service: sqs\n"
+    new = "  - id: sqs.standard.requests\n    service: sqs\n"
+    # the second sqs.standard.requests is the one that was the FIFO price: the only one followed by [fifo]
+    assert_refused_at(cli, knowledge_copy, REL, old, new, new + "    variants: [fifo]\n",
+                      "duplicate price id 'sqs.standard.requests'")
 
 
 def test_missing_pricing_file_is_a_finding(cli, knowledge_copy):
@@ -111,28 +88,21 @@ def test_missing_pricing_file_is_a_finding(cli, knowledge_copy):
 def test_an_assumed_region_must_repeat_the_us_east_1_rate(cli, knowledge_copy):
     old = "value: {us-east-1: 0.4, eu-west-1: 0.4, ap-northeast-1: 0.4, other: 0.4}\n    assumed:"
     new = "value: {us-east-1: 0.4, eu-west-1: 0.45, ap-northeast-1: 0.4, other: 0.4}\n    assumed:"
-    line = break_copy(knowledge_copy, REL, old, new, SQS_BLOCK_START)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "eu-west-1 is listed in 'assumed' .* differs from us-east-1")
+    assert_refused_at(cli, knowledge_copy, REL, old, new, SQS_BLOCK_START,
+                      "eu-west-1 is listed in 'assumed' .* differs from us-east-1")
 
 
 def test_a_confirmed_price_says_where_it_was_read(cli, knowledge_copy):
     marker = "  - id: lambda.requests\n"
     old = "    status: confirmed\n    read_at: [https://aws.amazon.com/lambda/pricing/]\n    note: Read on"
-    line = break_copy(knowledge_copy, REL, old, "    status: confirmed\n    note: Read on", marker)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "lambda.requests is confirmed but says nowhere where it was read")
+    assert_refused_at(cli, knowledge_copy, REL, old, "    status: confirmed\n    note: Read on", marker,
+                      "lambda.requests is confirmed but says nowhere where it was read")
 
 
 def test_volume_tiers_must_rise(cli, knowledge_copy):
     old = "      - above: 200000000000\n        value: {us-east-1: 0.24"
     new = "      - above: 50000000000\n        value: {us-east-1: 0.24"
-    line = break_copy(knowledge_copy, REL, old, new, SQS_BLOCK_START)
-    code, lines = check_copy(cli, knowledge_copy)
-    assert code == 1
-    finding(lines, REL, line, "tiers must rise")
+    assert_refused_at(cli, knowledge_copy, REL, old, new, SQS_BLOCK_START, "tiers must rise")
 
 
 def test_every_price_has_unit_source_as_of_and_a_rate_per_group():

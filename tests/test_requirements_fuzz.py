@@ -5,25 +5,17 @@ the CLI). The input shapes that crashed or hung before the loader bounded them a
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 
 from advisor.errors import InvalidInput
 from advisor.requirements import parse_requirements
 from advisor.yamlio import MAX_DEPTH, load_text, to_plain
+from tests.fuzzing import assert_no_problem
 from tests.requirements_fuzz import SHAPES, SURFACES, problem
-
-FUZZ = settings(max_examples=60, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @pytest.mark.parametrize("surface", sorted(SURFACES))
 def test_generated_requirements_are_advised_or_refused_with_a_line(kb, surface):
-    @FUZZ
-    @given(SURFACES[surface])
-    def check(text):
-        assert problem(text, kb) is None, text
-
-    check()
+    assert_no_problem(SURFACES[surface], problem, kb)
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))

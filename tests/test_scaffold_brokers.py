@@ -6,13 +6,18 @@ from __future__ import annotations
 import json
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.scaffold_proof import answers_file as _answers
-from tests.scaffold_proof import assert_lints_clean, assert_ruff_and_cfn_lint_clean
+from tests.scaffold_proof import (
+    PROJECT_PYTEST,
+    assert_lints_clean,
+    assert_project_tests_passed,
+    assert_ruff_and_cfn_lint_clean,
+    run_project_tests,
+    scaffold_cases,
+)
 from tests.scaffold_proof import run_in as _run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,27 +48,16 @@ CASES: dict[str, tuple[object, str | None, str]] = {
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    from advisor.scaffold import scaffold
-
-    base = tmp_path_factory.mktemp("broker-scaffolds")
-    return {pattern: (base / pattern, scaffold(_answers(base, pattern, source), base / pattern, pattern=choose))
-            for pattern, (source, choose, _) in CASES.items()}
+    return scaffold_cases(tmp_path_factory.mktemp("broker-scaffolds"), CASES)
 
 
-def _pytest(folder: Path, env: dict[str, str] | None = None):
-    return _run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", "-W",
-                 "ignore::DeprecationWarning"], folder, env)
+_QUIET = ("-W", "ignore::DeprecationWarning")
 
 
 @pytest.fixture(scope="module")
 def project_runs(generated):
-    """Each generated project's pytest, three at a time (each starts its own broker on free ports)."""
-    def run(item):
-        pattern, (folder, _) = item
-        return pattern, _pytest(folder)
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(pool.map(run, generated.items()))
+    """Three at a time: each starts its own broker on free ports."""
+    return run_project_tests(generated, 3, *_QUIET)
 
 
 def _engine_missing(name: str) -> str | None:
@@ -86,8 +80,7 @@ def test_generated_project_tests_pass_on_the_local_engine(pattern, project_runs)
     if hint is not None:       # the generated tests skip with the install hint; nothing more to prove here
         assert hint in proc.stdout or "skipped" in proc.stdout
         pytest.skip(f"engine {CASES[pattern][2]} missing: {hint}")
-    passed = int(re.search(r"(\d+) passed", proc.stdout).group(1))
-    assert passed >= 5 and "skipped" not in proc.stdout, proc.stdout[-2000:]
+    assert_project_tests_passed(proc, 5)
 
 
 def test_iot_project_runs_on_mosquitto_too(generated):
@@ -95,7 +88,7 @@ def test_iot_project_runs_on_mosquitto_too(generated):
     if hint is not None:
         pytest.skip(f"mosquitto missing: {hint}")
     folder, _ = generated["iot-rule-to-sqs"]
-    proc = _pytest(folder, {"MQADVISE_MQTT_ENGINE": "mosquitto"})
+    proc = _run([*PROJECT_PYTEST, *_QUIET], folder, {"MQADVISE_MQTT_ENGINE": "mosquitto"})
     assert proc.returncode == 0 and "skipped" not in proc.stdout, proc.stdout[-3000:]
 
 

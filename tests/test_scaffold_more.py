@@ -3,15 +3,15 @@ cfn-lint, mqadvise lint) and their own tests run in a subprocess, like the desig
 
 from __future__ import annotations
 
-import re
-import sys
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
-from tests.scaffold_proof import answers_file as _answers
-from tests.scaffold_proof import assert_lints_clean, assert_ruff_and_cfn_lint_clean
-from tests.scaffold_proof import run_in as _run
+from tests.scaffold_proof import (
+    assert_lints_clean,
+    assert_project_tests_passed,
+    assert_ruff_and_cfn_lint_clean,
+    run_project_tests,
+    scaffold_cases,
+)
 from tests.test_scaffold_patterns import EX
 
 _PUSH = {"completion": "async", "delivery": "push", "distribution": "pubsub"}
@@ -39,24 +39,12 @@ def _pattern(case: str) -> str:
 
 @pytest.fixture(scope="session")
 def generated_more(tmp_path_factory):
-    from advisor.scaffold import scaffold
-
-    base = tmp_path_factory.mktemp("scaffolds-more")
-    out = {}
-    for case, (source, choose) in CASES.items():
-        answers = _answers(base, case, source)
-        out[case] = (base / case, scaffold(answers, base / case, pattern=choose))
-    return out
+    return scaffold_cases(tmp_path_factory.mktemp("scaffolds-more"), CASES)
 
 
 @pytest.fixture(scope="session")
 def project_runs_more(generated_more):
-    def run(item):
-        case, (folder, _) = item
-        return case, _run([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider"], folder)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(pool.map(run, generated_more.items()))
+    return run_project_tests(generated_more, 4)
 
 
 def test_every_design_is_scaffolded_by_its_pattern(generated_more):
@@ -65,10 +53,7 @@ def test_every_design_is_scaffolded_by_its_pattern(generated_more):
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_generated_project_tests_pass(case, project_runs_more):
-    proc = project_runs_more[case]
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    passed = int(re.search(r"(\d+) passed", proc.stdout).group(1))
-    assert passed >= 5 and "skipped" not in proc.stdout
+    assert_project_tests_passed(project_runs_more[case], 5)
 
 
 @pytest.mark.parametrize("case", list(CASES))

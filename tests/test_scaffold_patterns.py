@@ -3,13 +3,17 @@ tests are run on the local simulator in a subprocess (the mqadvise venv has the 
 
 from __future__ import annotations
 
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.scaffold_proof import answers_file, assert_lints_clean, assert_ruff_and_cfn_lint_clean, run_in
+from tests.scaffold_proof import (
+    assert_lints_clean,
+    assert_project_tests_passed,
+    assert_ruff_and_cfn_lint_clean,
+    run_project_tests,
+    scaffold_cases,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "examples"
@@ -58,26 +62,12 @@ CASES: dict[str, tuple[object, str | None]] = {
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory):
     """pattern -> (project folder, ScaffoldResult)."""
-    from advisor.scaffold import scaffold
-
-    base = tmp_path_factory.mktemp("scaffolds")
-    out = {}
-    for pattern, (source, choose) in CASES.items():
-        answers = answers_file(base, pattern, source)
-        result = scaffold(answers, base / pattern, pattern=choose)
-        out[pattern] = (base / pattern, result)
-    return out
+    return scaffold_cases(tmp_path_factory.mktemp("scaffolds"), CASES)
 
 
 @pytest.fixture(scope="session")
 def project_runs(generated):
-    """Each generated project's own pytest, four at a time (they mostly wait on visibility timeouts)."""
-    def run(item):
-        pattern, (folder, _) = item
-        return pattern, run_in([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider"], folder)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(pool.map(run, generated.items()))
+    return run_project_tests(generated, 4)
 
 
 def test_every_pattern_of_the_issue_is_scaffolded(generated):
@@ -86,12 +76,7 @@ def test_every_pattern_of_the_issue_is_scaffolded(generated):
 
 @pytest.mark.parametrize("pattern", list(CASES))
 def test_generated_project_tests_pass_on_the_simulator(pattern, project_runs):
-    proc = project_runs[pattern]
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    import re
-
-    passed = int(re.search(r"(\d+) passed", proc.stdout).group(1))
-    assert passed >= 3 and "skipped" not in proc.stdout
+    assert_project_tests_passed(project_runs[pattern], 3)
 
 
 @pytest.mark.parametrize("pattern", list(CASES))

@@ -22,6 +22,7 @@ import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 from advisor.adr import mdscan
 from advisor.adr.records import VALID_STATUSES, Record, read_folder
@@ -204,13 +205,33 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _same(a: Path | None, b: Path) -> bool:
-    if a is None:
-        return False
-    try:
-        return a.resolve() == b.resolve()
-    except (OSError, ValueError):
-        return False
+class _Paths:
+    """Each path resolved, and each link target looked up, once per check: one line can name the same file
+    700 times, and resolving per link made a 1 MiB record cost seconds."""
+
+    def __init__(self) -> None:
+        self._real: dict[Path, Path | None] = {}
+        self._exists: dict[tuple[Path, str], bool] = {}
+
+    def real(self, path: Path | None) -> Path | None:
+        if path is None:
+            return None
+        if path not in self._real:
+            try:
+                self._real[path] = path.resolve()
+            except (OSError, ValueError):
+                self._real[path] = None
+        return self._real[path]
+
+    def exists(self, folder: Path, href: str) -> bool:
+        """Whether the file a relative link names exists (``href`` without its #fragment)."""
+        key = (folder, href)
+        if key not in self._exists:
+            self._exists[key] = _exists(folder / unquote(href))
+        return self._exists[key]
+
+
+_SUPERSEDE = ("supersedes", "superseded-by")
 
 
 def check_folder(folder: Path, *, display_base: Path | None = None,
@@ -221,14 +242,18 @@ def check_folder(folder: Path, *, display_base: Path | None = None,
     folder = Path(folder)
     records = read_folder(folder)
 
+    display_names: dict[Path, str] = {}
+
     def show(p: Path) -> str:
-        base = display_base if display_base is not None else None
-        if base is not None:
-            try:
-                return p.resolve().relative_to(base.resolve()).as_posix()
-            except (ValueError, OSError):
-                pass
-        return p.as_posix()
+        """How findings name a file (once per file: a record can have a finding for each of 700 links)."""
+        if p not in display_names:
+            display_names[p] = p.as_posix()
+            if display_base is not None:
+                try:
+                    display_names[p] = p.resolve().relative_to(display_base.resolve()).as_posix()
+                except (ValueError, OSError):
+                    pass
+        return display_names[p]
 
     out: list[Finding] = []
     if not records:
@@ -250,8 +275,10 @@ def check_folder(folder: Path, *, display_base: Path | None = None,
             for r in recs:
                 out.append(Finding("ADR005", f"number {number:04d} is used by {len(recs)} records: {names}",
                                    show(r.path), 1, hint="renumber one of them and fix the links to it"))
+    paths = _Paths()
     # links
     for rec in records:
+        folder_of_rec = rec.path.parent
         for line_no, line in mdscan.lines_outside_code(rec.text):
             if "](" not in line:
                 continue
@@ -262,35 +289,38 @@ def check_folder(folder: Path, *, display_base: Path | None = None,
                 target = href.split("#", 1)[0].split("?", 1)[0]
                 if not target.lower().endswith(".md"):
                     continue
-                from urllib.parse import unquote
-
-                if not _exists(rec.path.parent / unquote(target)):
+                if not paths.exists(folder_of_rec, target):
                     shown = target if len(target) <= 120 else target[:117] + "..."
                     out.append(Finding("ADR006", f"link to {shown} which does not exist", show(rec.path),
                                        line_no, lk.start + 1))
     unique = {n: recs[0] for n, recs in by_number.items() if len(recs) == 1}
+    by_path: dict[Path, Record] = {}
+    for rec in records:
+        real = paths.real(rec.path)
+        if real is not None:
+            by_path.setdefault(real, rec)
 
     def other_of(rec: Record, lk) -> Record | None:
-        if lk.target is not None:
-            hit = next((r for r in records if _same(lk.target, r.path)), None)
-            if hit is not None:
-                return hit
+        hit = by_path.get(paths.real(lk.target)) if lk.target is not None else None
+        if hit is not None:
+            return hit
         if lk.number is not None:
             return unique.get((rec.package, lk.number))
         return None
 
-    for rec in records:
-        for lk in rec.links:
-            if lk.relation not in ("supersedes", "superseded-by"):
-                continue
-            other = other_of(rec, lk)
+    # every supersede link's other record, found once; then "does B link back to A" is one set look-up
+    # (asking B's links for every link of A was quadratic in the links of a record)
+    linked = [(rec, [(lk, other_of(rec, lk)) for lk in rec.links if lk.relation in _SUPERSEDE]) for rec in records]
+    named = {(id(rec), lk.relation, id(other)) for rec, pairs in linked for lk, other in pairs if other is not None}
+    for rec, pairs in linked:
+        for lk, other in pairs:
             if other is None:
                 if lk.number is not None and (rec.package, lk.number) not in by_number and not lk.href:
                     out.append(Finding("ADR006", f"{lk.relation.replace('-', ' ')} ADR {lk.number:04d}, which does "
                                        "not exist", show(rec.path), lk.line))
                 continue
             reverse = "superseded-by" if lk.relation == "supersedes" else "supersedes"
-            if not any(other_of(other, b) is rec for b in other.links_of(reverse)):
+            if (id(other), reverse, id(rec)) not in named:
                 verb = "supersedes" if lk.relation == "supersedes" else "is superseded by"
                 want = "Superseded by" if reverse == "superseded-by" else "Supersedes"
                 old, new = (other, rec) if lk.relation == "supersedes" else (rec, other)

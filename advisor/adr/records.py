@@ -29,6 +29,7 @@ Edits are line based: only the status line is replaced and link lines are insert
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -236,25 +237,36 @@ def _date_text(value) -> str | None:
 
 def _target_number(label: str, href: str | None) -> int | None:
     if href:
-        n = sequence_number(Path(href.split("#", 1)[0]).name)
+        n = _href_number(href)
         if n is not None:
             return n
     m = _ADR_REF.search(label) or _LEADING_NUMBER.match(label)
     return int(m.group(1)) if m else None
 
 
+@functools.lru_cache(maxsize=1024)
+def _href_number(href: str) -> int | None:
+    """The record number in a link's file name (cached: a status section can name one file 700 times a line)."""
+    return sequence_number(Path(href.split("#", 1)[0]).name)
+
+
 def _links_in(text: str, relation: str, line: int, base: Path, written: str = "") -> list[Link]:
     found = []
+    last_hugo = text.rfind("{{")        # a link is Hugo's when a {{ follows its start (found once, not per link)
+    targets: dict[str, Path | None] = {}
     for lk in mdscan.links(text):
         href = lk.href
         target = None
         if href and not re.match(r"^[a-z][a-z0-9+.-]*:", href, re.IGNORECASE):
-            try:
-                target = base / href.split("#", 1)[0]
-            except (ValueError, OSError):
-                target = None
+            name = href.split("#", 1)[0]
+            if name not in targets:
+                try:
+                    targets[name] = base / name
+                except (ValueError, OSError):
+                    targets[name] = None
+            target = targets[name]
         found.append(Link(relation, lk.label, href, _target_number(lk.label, href), line, written or relation,
-                          target, "{{" in text[lk.start:]))
+                          target, last_hugo >= lk.start))
     if not found:
         found = [Link(relation, f"ADR-{int(m.group(1)):04d}", None, int(m.group(1)), line, written or relation)
                  for m in _ADR_REF.finditer(text[:2000])]

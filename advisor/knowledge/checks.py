@@ -239,6 +239,14 @@ def compile_and_check(sources: list[SourceFile]):
                         if code != "other" and code not in regions:
                             findings.append(Finding(service_docs[sid].locate((*path, "value", code)),
                                                     f"{code!r} is not a Region of regions.yaml"))
+        # Variant names stand in brackets after the service's short name (KnowledgeBase.display_name), so a
+        # bracket of their own would nest: "Amazon MSK (MSK Provisioned (Standard or Express brokers))".
+        for sid, svc in kb.services.items():
+            for vid, var in svc.variants.items():
+                if any(c in var.name for c in "()[]"):
+                    findings.append(Finding(service_docs[sid].locate(("variants", vid, "name")),
+                                            f"{sid}:{vid}: the variant name {var.name!r} is shown in brackets after "
+                                            f"{svc.short_name!r}; write it without brackets"))
         # Required capability facts per option.
         for opt in kb.options:
             model = kb.value(opt, "model")
