@@ -304,3 +304,73 @@ def test_a_region_without_its_own_rate_says_it_is_assumed(kb):
 def test_tiers_the_knowledge_lacks_are_named(kb):
     est = _est(kb, ["data-firehose"], _req(peak_per_second=10, average_per_second=10, message_kib=3))
     assert any(w.startswith("firehose.ingestion: the pricing page has volume tiers") for w in est.warnings)
+
+
+# ----- the pricing pages' own worked examples ----------------------------------------------------------
+# Each test below reproduces a worked example (or the example's stated steps) read in a stored copy of the
+# service's pricing page; the comment quotes what was read, and says which part of the example was not in
+# the copy where it was cut short.
+
+def test_eventbridge_pricing_page_example_aws_management_events(kb):
+    # https://aws.amazon.com/eventbridge/pricing/, "Pricing examples", first example: "If you deliver 5 million
+    # AWS management events ... Monthly AWS management events ingested = 5M events (all equal to or less
+    # than 64 KB each); Monthly ingestion charge = 5M * $0.00/M = $0.00 per month". (Its cross-account
+    # delivery charge was cut off in the copy read, and the estimate has no cross-account delivery.)
+    req = _req(peak_per_second=5e6 / MONTH_S, average_per_second=5e6 / MONTH_S, message_kib=64,
+               producers=["aws-service"])
+    est = _est(kb, ["eventbridge:bus"], req)
+    line = _line(est, "eventbridge.bus.aws_events")
+    assert line.quantity == pytest.approx(5e6)
+    assert line.subtotal == 0 and est.total == 0
+    assert line.basis == "read"
+    # the same 5 M events sent by an application are custom events: 5 x 1.00 = 5.00
+    est = _est(kb, ["eventbridge:bus"], _req(peak_per_second=5e6 / MONTH_S, average_per_second=5e6 / MONTH_S,
+                                             message_kib=64, producers=["application"]))
+    assert est.total == pytest.approx(5.0)
+
+
+def test_eventbridge_scheduler_rate_in_tokyo_comes_from_the_price_list(kb):
+    # AWS Price List snapshot (AWSEvents.csv, usage type APN1-ScheduledInvocation): "$0 for the first 14
+    # million scheduled invocations", then "$1.25 per million scheduled invocations in Asia Pacific (Tokyo)".
+    # 10/s with no schedule = one invocation per message: 26.28 M - 14 M free = 12.28 M x 1.25 = 15.35
+    req = _req(peak_per_second=10, average_per_second=10, region="ap-northeast-1")
+    est = _est(kb, ["eventbridge:scheduler"], req)
+    assert _line(est, "eventbridge.scheduler.invocations").quantity == pytest.approx(26_280_000)
+    assert est.total == pytest.approx(15.35, abs=1e-6)
+    assert not any("assumed equal" in w for w in est.warnings)
+    # us-east-1 keeps the (unconfirmed) 1.00: 12.28 M x 1.00 = 12.28
+    est = _est(kb, ["eventbridge:scheduler"], _req(peak_per_second=10, average_per_second=10))
+    assert est.total == pytest.approx(12.28, abs=1e-6)
+
+
+def test_kinesis_pricing_page_example_shards_and_put_payload_units(kb):
+    # A stored copy of the older pricing page (http://aws.amazon.com/kinesis/pricing/): "One shard provides a
+    # capacity of 1MB/sec data input ... up to 1000 records per second"; "a 5KB record contains one PUT
+    # Payload Unit, a 45KB record contains two PUT Payload Units, and a 1MB record contains 40 PUT Payload
+    # Units"; its example: "data producers put 100 records per second in aggregate, and each record is 35KB
+    # ... the total data input rate is 3.4MB/sec". At 1 MB/s a shard, that input needs 4 shards, and each 35 KB
+    # record is two PUT payload units: 200 a second. (The copy was cut before the example's own totals.)
+    kb35 = 35 * 1000 / 1024
+    est = _est(kb, ["kinesis-data-streams:provisioned"], _req(peak_per_second=100, average_per_second=100,
+                                                              message_kib=kb35))
+    assert [(n.what, n.count) for n in est.needs] == [("shards", 4)]
+    assert _line(est, "kinesis.provisioned.put_units").quantity == pytest.approx(200 * MONTH_S)
+    for kib, units in ((5 * 1000 / 1024, 1), (1_000_000 / 1024, 40)):
+        est = _est(kb, ["kinesis-data-streams:provisioned"], _req(peak_per_second=1, average_per_second=1,
+                                                                  message_kib=kib))
+        assert _line(est, "kinesis.provisioned.put_units").quantity == pytest.approx(units * MONTH_S)
+
+
+def test_iot_core_pricing_page_free_tier_example(kb):
+    # https://aws.amazon.com/iot-platform/pricing/ (the IoT Core pricing page): "the AWS Free Tier would help
+    # you run a 50-device workload, where each device ... Exchanges 300 messages per day (message size 5 KB
+    # or smaller)"; the free tier is 500,000 messages. 50 x 300 a day over a 730-hour month = 456,250
+    # messages, each one 5 KB step, so inside the free messages; the free tier lasts 12 months and the
+    # estimate says so instead of applying it.
+    per_s = 50 * 300 / 86_400
+    est = _est(kb, ["iot-core"], _req(peak_per_second=per_s, average_per_second=per_s,
+                                      message_kib=5 * 1000 / 1024, consumers=["lambda"]))
+    messages = _line(est, "iot.messaging").quantity
+    assert messages == pytest.approx(456_250)
+    assert messages <= next(f for f in kb.pricing.free_tiers if f.id == "iot.free.messaging").value
+    assert any("12 months" in a for a in est.assumptions)
