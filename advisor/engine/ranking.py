@@ -56,7 +56,7 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         tiers[tier].append((WEIGHTS[weight_name] * times, text))
 
     # ---- fitness -----------------------------------------------------------------------------
-    data = req.connection.data or _implied_data(ctx)
+    data = data_kind(ctx)[0]
     if data is None and not c.replay:
         for o in path:
             if (ctx.val(o, "data") or []) == ["streaming"]:
@@ -133,6 +133,40 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     ev.tiers = {t: items for t, items in tiers.items() if items}
     ev.adjustments = [(-w, f"{t}: {text}") for t, items in tiers.items() for w, text in items]
     ev.score = 100.0 - sum(w for items in tiers.values() for w, _ in items)
+
+
+def data_kind(ctx: Context) -> tuple[str | None, str | None]:
+    """The data kind the ranking judges by, and why it differs from the answer (None when it does not).
+
+    "Messaging or streaming?" is one word about a feed that architects answer both ways. AWS's guidance on
+    the two patterns (the Kinesis Data Streams FAQ, "When should I use Kinesis Data Streams, and when SQS";
+    AWS's messaging-and-streaming guide) names what a stream is for: records kept and replayed by
+    independent readers, strict order per shard, batched delivery into stores. So a "streaming" answer is
+    overruled by the other answers when they ask for what no stream offers (deduplication: every service
+    built for streaming only lacks it in the knowledge) or decline everything a stream is for (ordering
+    answered "none", no replay, no store to batch into). The result is cached on the context.
+    """
+    try:
+        return ctx.data_kind  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    req, c = ctx.req, ctx.req.constraints
+    stated = req.connection.data or _implied_data(ctx)
+    out: tuple[str | None, str | None] = (stated, None)
+    if stated == "streaming":
+        from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS
+
+        only_streaming = [o for o in ctx.kb.options if (ctx.val(o, "data") or []) == ["streaming"]]
+        if c.deduplication and only_streaming and not any(ctx.val(o, "deduplication") for o in only_streaming):
+            out = ("messaging", "deduplication was asked for, which no service built for streaming offers "
+                   f"({', '.join(sorted({o.service for o in only_streaming}))} leave duplicates to the "
+                   "consumers)")
+        elif (c.ordering == "none" and not c.replay
+              and not set(c.consumers or []) & set(ARCHIVE_CONSUMERS)):
+            out = ("messaging", "ordering was answered 'none' and neither replay nor a store to batch into was "
+                   "asked for: nothing a stream is for (kept records, order per shard, batched delivery)")
+    ctx.data_kind = out  # type: ignore[attr-defined]
+    return out
 
 
 def _implied_producers(c) -> list[str]:

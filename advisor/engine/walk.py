@@ -17,7 +17,7 @@ from itertools import product
 
 from advisor.engine import designs as D
 from advisor.engine.checks import BY_PATH, MESSAGING_CHECKS, Context
-from advisor.engine.ranking import rank, tier_key
+from advisor.engine.ranking import data_kind, rank, tier_key
 from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result, Tie
 from advisor.engine.storage_checks import BACKUP_CHECKS, STORAGE_CHECKS
 from advisor.engine.ties import deciding_question, settle
@@ -237,6 +237,9 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     trace: list[str] = []
     concerns = _concerns(req)
     trace.append(f"concerns: {', '.join(concerns)} (from the sections answered)")
+    kind, why = data_kind(ctx)
+    if why:
+        trace.append(f"data kind: ranked as {kind}, not {req.connection.data}: {why}")
     best_per_concern: dict[str, list[Evaluation]] = {}
     all_evals: list[Evaluation] = []
     conflicts: list[str] = []
