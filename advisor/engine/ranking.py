@@ -28,6 +28,8 @@ WEIGHTS = {
     "one_write_per_message": 8.0,  # a sink leg writes one object per message while data streams in
     "clients_rewritten": 10.0,     # a migration whose code changes were not answered loses its clients
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
+    "duplicates_redelivered": 3.0,  # deduplication asked, but the service that delivers to a consumer drops
+                                    # duplicate publishes only and delivers at least once
     # preference
     "data_kind_mismatch": 2.0,     # one service of the design handles the other data kind
     "unasked_stream": 2.0,
@@ -84,6 +86,13 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         if not any(CHANGE_RANK[r.code_changes] == CHANGE_RANK["none"] for r in edges):
             add("fitness", "clients_rewritten", f"existing {', '.join(systems)} clients would need rewriting for "
                 f"{ctx.name(path[0])}")
+    if c.deduplication:
+        # A service may drop duplicate publishes yet retry its deliveries (the Custom Event Bus: exactly-once
+        # ingestion, at-least-once to targets); a FIFO queue or topic introduces no duplicates itself.
+        for end in dict.fromkeys(leg.end for leg in ctx.active_legs(design)):
+            if ctx.val(end, "deduplication") and ctx.val(end, "semantics") == "at-least-once":
+                add("fitness", "duplicates_redelivered", f"{ctx.name(end)} drops duplicate publishes but delivers "
+                    "to its consumers at least once, so they can still see a message twice")
     primary = ctx.val(path[0], "primary_producers")
     producers = c.producers or _implied_producers(c)
     if primary and not set(primary) & set(producers):
