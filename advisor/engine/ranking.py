@@ -95,6 +95,10 @@ def rank(ctx: Context, ev: Evaluation) -> None:
                     "to its consumers at least once, so they can still see a message twice")
     primary = ctx.val(path[0], "primary_producers")
     producers = c.producers or _implied_producers(c)
+    if "iot-device" in producers:
+        # "on-premises" next to IoT devices says where the devices are (a factory, a store), not another kind
+        # of sender: the entry must be built for devices, which connect from wherever they are
+        producers = [p for p in producers if p != "on-premises"]
     if primary and not set(primary) & set(producers):
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} is built for {' and '.join(primary)} producers")
     elif c.producers is None and not set(producers) & set(ctx.val(path[0], "producers") or []):
