@@ -137,12 +137,72 @@ def _ranked(kb, make_req, ids, **sections):
     return rank_passing(ctx, [evaluate(ctx, design(*ids))])[0]
 
 
+def _ranked_to(kb, make_req, consumer, ids, **sections):
+    """Rank one design whose single leg delivers to ``consumer`` (the consumers check needs the leg)."""
+    from advisor.engine.walk import rank_passing
+
+    ctx = Context(kb, make_req(**sections))
+    leg = Leg(consumer, tuple(Option.parse(i) for i in ids))
+    return rank_passing(ctx, [evaluate(ctx, Design.of_legs((leg,)))])[0]
+
+
 def test_data_kind_is_a_ranking_matter_not_an_exclusion(kb, make_req):
     """A queue for streamed data is the wrong tool (fitness); a stream for messages is a preference."""
     sqs = _ranked(kb, make_req, ("sqs:standard",), connection={"data": "streaming"})
     assert any("nothing here keeps the stream" in t for _w, t in sqs.tiers["fitness"])
     kinesis = _ranked(kb, make_req, ("kinesis-data-streams:on-demand",), connection={"data": "streaming"})
     assert "fitness" not in kinesis.tiers
+
+
+def test_streaming_answer_overruled_by_deduplication(kb, make_req):
+    """No service built only for streaming drops duplicates, so asking for it ranks the flow as messaging."""
+    from advisor.engine.ranking import data_kind
+
+    req = make_req(connection={"data": "streaming"}, constraints={"deduplication": True, "ordering": "per-key"})
+    kind, why = data_kind(Context(kb, req))
+    assert kind == "messaging" and "deduplication" in why
+    fifo = _ranked(kb, make_req, ("sqs:fifo",), connection={"data": "streaming"},
+                   constraints={"deduplication": True, "ordering": "per-key"})
+    assert "fitness" not in fifo.tiers and "preference" not in fifo.tiers
+
+
+def test_streaming_answer_overruled_when_nothing_a_stream_is_for_is_asked(kb, make_req):
+    from advisor.engine.ranking import data_kind
+
+    declined = make_req(connection={"data": "streaming"}, constraints={"ordering": "none", "consumers": ["lambda"]})
+    assert data_kind(Context(kb, declined))[0] == "messaging"
+    # replay, a store to load, or ordering left unanswered keep the answer
+    for constraints in ({"ordering": "none", "replay": True}, {"ordering": "none", "consumers": ["s3"]}, {}):
+        kept = make_req(connection={"data": "streaming"}, constraints=constraints)
+        assert data_kind(Context(kb, kept)) == ("streaming", None), constraints
+
+
+def test_overruled_data_kind_is_in_the_trace(kb, make_req):
+    from advisor.engine.walk import recommend
+
+    req = make_req(connection={"data": "streaming", "distribution": "p2p"},
+                   constraints={"deduplication": True, "ordering": "per-key", "consumers": ["container"]})
+    assert any(line.startswith("data kind: ranked as messaging, not streaming") for line in recommend(req, kb).trace)
+
+
+def test_publish_time_deduplication_with_at_least_once_delivery_ranks_lower(kb, make_req):
+    """The Custom Event Bus drops duplicate publishes but retries deliveries; a FIFO queue adds none itself."""
+    sections = {"constraints": {"deduplication": True, "consumers": ["lambda"]}}
+    bus = _ranked_to(kb, make_req, "lambda", ("eventbridge:bus",), **sections)
+    assert any("delivers to its consumers at least once" in t for _w, t in bus.tiers["fitness"])
+    assert "fitness" not in _ranked_to(kb, make_req, "lambda", ("sqs:fifo",), **sections).tiers
+
+
+def test_on_premises_next_to_iot_devices_is_their_location(kb, make_req):
+    """Devices in a factory are still devices: an entry built for other senders is off purpose."""
+    sections = {"constraints": {"producers": ["iot-device", "on-premises"], "consumers": ["s3"]}}
+    firehose = _ranked_to(kb, make_req, "s3", ("data-firehose",), **sections)
+    assert any("is built for" in t and "producers" in t for _w, t in firehose.tiers["fitness"])
+    iot = _ranked_to(kb, make_req, "s3", ("iot-core", "data-firehose"), **sections)
+    assert "fitness" not in iot.tiers
+    alone = _ranked_to(kb, make_req, "s3", ("data-firehose",),
+                       constraints={"producers": ["on-premises"], "consumers": ["s3"]})
+    assert "fitness" not in alone.tiers
 
 
 def test_data_kind_mismatch_on_one_node_is_a_preference(kb, make_req):

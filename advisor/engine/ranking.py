@@ -28,6 +28,8 @@ WEIGHTS = {
     "one_write_per_message": 8.0,  # a sink leg writes one object per message while data streams in
     "clients_rewritten": 10.0,     # a migration whose code changes were not answered loses its clients
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
+    "duplicates_redelivered": 3.0,  # deduplication asked, but the service that delivers to a consumer drops
+                                    # duplicate publishes only and delivers at least once
     # preference
     "data_kind_mismatch": 2.0,     # one service of the design handles the other data kind
     "unasked_stream": 2.0,
@@ -56,7 +58,7 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         tiers[tier].append((WEIGHTS[weight_name] * times, text))
 
     # ---- fitness -----------------------------------------------------------------------------
-    data = req.connection.data or _implied_data(ctx)
+    data = data_kind(ctx)[0]
     if data is None and not c.replay:
         for o in path:
             if (ctx.val(o, "data") or []) == ["streaming"]:
@@ -84,8 +86,19 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         if not any(CHANGE_RANK[r.code_changes] == CHANGE_RANK["none"] for r in edges):
             add("fitness", "clients_rewritten", f"existing {', '.join(systems)} clients would need rewriting for "
                 f"{ctx.name(path[0])}")
+    if c.deduplication:
+        # A service may drop duplicate publishes yet retry its deliveries (the Custom Event Bus: exactly-once
+        # ingestion, at-least-once to targets); a FIFO queue or topic introduces no duplicates itself.
+        for end in dict.fromkeys(leg.end for leg in ctx.active_legs(design)):
+            if ctx.val(end, "deduplication") and ctx.val(end, "semantics") == "at-least-once":
+                add("fitness", "duplicates_redelivered", f"{ctx.name(end)} drops duplicate publishes but delivers "
+                    "to its consumers at least once, so they can still see a message twice")
     primary = ctx.val(path[0], "primary_producers")
     producers = c.producers or _implied_producers(c)
+    if "iot-device" in producers:
+        # "on-premises" next to IoT devices says where the devices are (a factory, a store), not another kind
+        # of sender: the entry must be built for devices, which connect from wherever they are
+        producers = [p for p in producers if p != "on-premises"]
     if primary and not set(primary) & set(producers):
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} is built for {' and '.join(primary)} producers")
     elif c.producers is None and not set(producers) & set(ctx.val(path[0], "producers") or []):
@@ -133,6 +146,40 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     ev.tiers = {t: items for t, items in tiers.items() if items}
     ev.adjustments = [(-w, f"{t}: {text}") for t, items in tiers.items() for w, text in items]
     ev.score = 100.0 - sum(w for items in tiers.values() for w, _ in items)
+
+
+def data_kind(ctx: Context) -> tuple[str | None, str | None]:
+    """The data kind the ranking judges by, and why it differs from the answer (None when it does not).
+
+    "Messaging or streaming?" is one word about a feed that architects answer both ways. AWS's guidance on
+    the two patterns (the Kinesis Data Streams FAQ, "When should I use Kinesis Data Streams, and when SQS";
+    AWS's messaging-and-streaming guide) names what a stream is for: records kept and replayed by
+    independent readers, strict order per shard, batched delivery into stores. So a "streaming" answer is
+    overruled by the other answers when they ask for what no stream offers (deduplication: every service
+    built for streaming only lacks it in the knowledge) or decline everything a stream is for (ordering
+    answered "none", no replay, no store to batch into). The result is cached on the context.
+    """
+    try:
+        return ctx.data_kind  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    req, c = ctx.req, ctx.req.constraints
+    stated = req.connection.data or _implied_data(ctx)
+    out: tuple[str | None, str | None] = (stated, None)
+    if stated == "streaming":
+        from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS
+
+        only_streaming = [o for o in ctx.kb.options if (ctx.val(o, "data") or []) == ["streaming"]]
+        if c.deduplication and only_streaming and not any(ctx.val(o, "deduplication") for o in only_streaming):
+            out = ("messaging", "deduplication was asked for, which no service built for streaming offers "
+                   f"({', '.join(sorted({o.service for o in only_streaming}))} leave duplicates to the "
+                   "consumers)")
+        elif (c.ordering == "none" and not c.replay
+              and not set(c.consumers or []) & set(ARCHIVE_CONSUMERS)):
+            out = ("messaging", "ordering was answered 'none' and neither replay nor a store to batch into was "
+                   "asked for: nothing a stream is for (kept records, order per shard, batched delivery)")
+    ctx.data_kind = out  # type: ignore[attr-defined]
+    return out
 
 
 def _implied_producers(c) -> list[str]:

@@ -17,13 +17,16 @@ from itertools import product
 
 from advisor.engine import designs as D
 from advisor.engine.checks import BY_PATH, MESSAGING_CHECKS, Context
-from advisor.engine.ranking import rank, tier_key
+from advisor.engine.ranking import data_kind, rank, tier_key
 from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result, Tie
 from advisor.engine.storage_checks import BACKUP_CHECKS, STORAGE_CHECKS
 from advisor.engine.ties import deciding_question, settle
 from advisor.knowledge.base import KnowledgeBase
 
 MAX_CANDIDATES = 10
+# Requirements a design meets at any one of its services (filtering, orchestration) or across its legs (every
+# consumer kind reached): another leg can meet them, so they do not rank the legs for one kind of consumer.
+DESIGN_WIDE = frozenset({"constraints.consumers", "constraints.filtering", "constraints.schedule", "constraints.workflow"})
 MAX_STORAGE_COMBINATIONS = 64  # several access types each matched by one gateway: bounded, never exponential
 
 concern_of = D.concern_of
@@ -38,14 +41,16 @@ def messaging_designs(kb: KnowledgeBase, ctx: Context | None = None,
     evaluated = {} if evaluated is None else evaluated
 
     def leg_rank(leg):
-        """Legs that fail fewer requirements first, then the better ranked (a leg alone, as a design)."""
+        """Legs that fail fewer of their own requirements first, then the better ranked (a leg alone, as a
+        design, judged without the requirements another leg can meet)."""
         key = (leg.consumer, leg.path)
         if key not in leg_memo:
             alone = Design.of_legs((leg,))
             ev = evaluated.get(alone) or evaluated.setdefault(alone, evaluate(ctx, alone))
-            if ev.ok and not ev.tiers:
+            own = [r for r in ev.failures if r.requirement not in DESIGN_WIDE]
+            if not own and not ev.tiers:
                 rank(ctx, ev)
-            leg_memo[key] = (len(ev.failures), tier_key(ev) if ev.ok else (), len(leg.path), leg.key)
+            leg_memo[key] = (len(own), tier_key(ev) if not own else (), len(leg.path), leg.key)
         return leg_memo[key]
 
     return D.messaging_designs(kb, ctx.consumers_wanted(), leg_rank,
@@ -237,6 +242,9 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     trace: list[str] = []
     concerns = _concerns(req)
     trace.append(f"concerns: {', '.join(concerns)} (from the sections answered)")
+    kind, why = data_kind(ctx)
+    if why:
+        trace.append(f"data kind: ranked as {kind}, not {req.connection.data}: {why}")
     best_per_concern: dict[str, list[Evaluation]] = {}
     all_evals: list[Evaluation] = []
     conflicts: list[str] = []
