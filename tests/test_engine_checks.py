@@ -289,17 +289,27 @@ def test_global_ordering_sqs_fifo_only_with_single_group_watch(run):
     assert "single message group" in w.text
 
 
-@pytest.mark.parametrize("option", ["kinesis-data-streams:on-demand", "sns:fifo", "msk:serverless", "mq:activemq"])
+@pytest.mark.parametrize("option", ["kinesis-data-streams:on-demand", "msk:serverless", "mq:activemq"])
 def test_global_ordering_excludes_per_key_options_without_single_group(run, kb, option):
     out = run(C.check_ordering, option, constraints={"ordering": "global"})
     assert_fails(out, "constraints.ordering", kb.fact(Option.parse(option), "ordering").id,
                  "gives order per key only")
 
 
+@pytest.mark.parametrize("option", ["sns:fifo"])
+def test_global_ordering_with_one_message_group(run, option):
+    """Services ordered per message group keep global order with a single group, said as a watch item."""
+    out = run(C.check_ordering, option, constraints={"ordering": "global"})
+    assert out.ok
+    assert [w.fact.rsplit(".", 1)[-1] for w in out.watch] == ["global_ordering_single_group"]
+
+
 def test_global_ordering_recommends_sqs_fifo_and_nothing_else(make_req, advise):
     result = advise(make_req(constraints={"ordering": "global"}))
     assert result.ok
-    assert [c.design.key for c in result.candidates] == ["sqs:fifo"]
+    assert result.candidates[0].design.key == "sqs:fifo"
+    # only services that order a single message group end to end remain
+    assert {o.id for c in result.candidates for o in c.design.path} == {"sqs:fifo", "sns:fifo"}
     assert any(w.fact == "sqs.fifo.global_ordering_single_group" for w in result.recommendation.watch)
     excluded = {(e.id, e.variant): e for e in result.excluded}
     r = excluded[("sqs", "standard")].reasons[0]

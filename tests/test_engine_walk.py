@@ -297,7 +297,7 @@ def _without(make_req, req, keys):
 
 
 @pytest.mark.parametrize("sections", [
-    {"constraints": {"ordering": "global"}, "connection": {"distribution": "pubsub"}},
+    {"constraints": {"ordering": "global", "consumers": ["http"]}, "connection": {"distribution": "pubsub"}},
     {"connection": {"completion": "sync"}, "constraints": {"replay": True, "ordering": "global"}},
     {"constraints": {"message_kib": 9 * 1024 * 1024, "retention_days": 400}},
 ])
