@@ -1,8 +1,8 @@
 """How each candidate's cost and quota headroom grow from 1/10x to 100x the stated volume.
 
-The engine runs once, at the stated volume. Of its hard requirements only the peak rate depends on the
-volume (``advisor.engine.checks.check_peak``: throughput ceilings, hard or adjustable), so at every other
-volume each candidate is re-checked with that one check and priced again; everything else the engine
+The engine runs once, at the stated volume. Only some of its hard requirements depend on the volume
+(``advisor.engine.checks.VOLUME_CHECKS``: today the peak rate's throughput ceilings, hard or adjustable), so at
+every other volume each candidate is re-checked with those checks and priced again; everything else the engine
 decided still holds. Where a verdict or the cheapest design changes between two steps of the grid, the
 volume is found by bisection, so the sweep names it (and the fact behind it) rather than the grid step.
 """
@@ -135,15 +135,21 @@ class _Probe:
         self.base_peak = req.constraints.peak_per_second
 
     def verdict(self, factor: float) -> tuple[Any, list[Any]]:
-        """(hard failure reason or None, watch reasons) of check_peak at this factor."""
-        from advisor.engine.checks import Context, check_peak
+        """(first hard failure reason or None, watch reasons) of the engine's volume checks at this factor."""
+        from advisor.engine.checks import VOLUME_CHECKS, Context
 
         if self.ev.design.concern != "messaging":
             return None, []
-        outcome = check_peak(Context(self.kb, scaled(self.req, factor)), self.ev.design)
-        if outcome is None:
-            return None, []
-        return (None if outcome.ok else outcome.reason), list(outcome.watch)
+        ctx = Context(self.kb, scaled(self.req, factor))
+        failure, watch = None, []
+        for check in VOLUME_CHECKS:
+            outcome = check(ctx, self.ev.design)
+            if outcome is None:
+                continue
+            if not outcome.ok and failure is None:
+                failure = outcome.reason
+            watch.extend(outcome.watch)
+        return failure, watch
 
     def happens(self, kind: str, factor: float) -> Any:
         failure, watch = self.verdict(factor)

@@ -813,6 +813,11 @@ BY_PATH = frozenset({
     check_producer_protocols, check_protocols, check_migration, check_source_services, check_routing_features,
 })
 
+# Checks whose verdict depends on the volume that `mqadvise cost --scale/--sweep` multiplies (the peak and average
+# rates). The sweep runs the engine once and re-runs only these at other volumes; tests/test_cost_volume_checks.py
+# fails for any other check whose verdict changes with the volume.
+VOLUME_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (check_peak,)
+
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
