@@ -157,12 +157,14 @@ def data_kind(ctx: Context) -> tuple[str | None, str | None]:
     independent readers, strict order per shard, batched delivery into stores. So a "streaming" answer is
     overruled by the other answers when they ask for what no stream offers (deduplication: every service
     built for streaming only lacks it in the knowledge) or decline everything a stream is for (ordering
-    answered "none", no replay, no store to batch into). The result is cached on the context.
+    answered "none", no replay, no store to batch into). Judged once per context (every design asks).
     """
-    try:
-        return ctx.data_kind  # type: ignore[attr-defined]
-    except AttributeError:
-        pass
+    if ctx.judged_data_kind is None:
+        ctx.judged_data_kind = _judge_data_kind(ctx)
+    return ctx.judged_data_kind
+
+
+def _judge_data_kind(ctx: Context) -> tuple[str | None, str | None]:
     req, c = ctx.req, ctx.req.constraints
     stated = req.connection.data or _implied_data(ctx)
     out: tuple[str | None, str | None] = (stated, None)
@@ -178,7 +180,6 @@ def data_kind(ctx: Context) -> tuple[str | None, str | None]:
               and not set(c.consumers or []) & set(ARCHIVE_CONSUMERS)):
             out = ("messaging", "ordering was answered 'none' and neither replay nor a store to batch into was "
                    "asked for: nothing a stream is for (kept records, order per shard, batched delivery)")
-    ctx.data_kind = out  # type: ignore[attr-defined]
     return out
 
 
