@@ -99,6 +99,10 @@ class Constraints(_Section):
     # to another Region, calls to third-party HTTPS APIs with managed authorization and a rate limit, a registry
     # of event schemas).
     routing_features: list[RoutingFeature] | None = None
+    # Optional key added by mqadvise: many producers (services, teams, accounts) and many consumers meet at one
+    # router that sends each event to the consumers whose rules match its content, the producers naming no
+    # destination: what AWS builds event buses for ("routing events from many sources to many targets").
+    many_to_many: bool | None = None
     producers: list[Producer] | None = None
     # Optional key added by mqadvise: which AWS services send (producers: aws-service alone cannot say that S3
     # notifies SNS directly while GuardDuty findings reach only EventBridge).

@@ -185,6 +185,19 @@ def test_unasked_ordering_costs_fifo_a_preference(kb, make_req, advise):
     assert any("ordering and deduplication that were not asked for" in t for _w, t in fifo.tiers["preference"])
 
 
+def test_many_producers_and_consumers_meeting_at_one_router_is_an_event_bus(kb, make_req, advise):
+    """SNS filter policies meet the same answers; routing many sources to many targets is what a bus is for."""
+    answers = {"connection": {"data": "messaging", "completion": "async", "distribution": "pubsub"},
+               "constraints": {"filtering": True, "producers": ["application"], "consumers": ["lambda"]}}
+    assert ids(advise(make_req(**answers))) == {"sns:standard"}  # the documented default for application fan-out
+    answers["constraints"]["many_to_many"] = True
+    req = make_req(**answers)
+    assert ids(advise(req)) == {"eventbridge:bus"}
+    ctx = Context(kb, req)
+    topic = W.rank_passing(ctx, [W.evaluate(ctx, legs(("lambda", "sns:standard")))])[0]
+    assert any("many sources to many targets" in t for _w, t in topic.tiers["fitness"])
+
+
 def test_candidates_are_sorted_by_tiers_and_json_carries_them(make_req, advise):
     result = advise(make_req(connection={"distribution": "pubsub"}, constraints={"consumers": ["application"]}))
     keys = [tier_key(c) for c in result.candidates]

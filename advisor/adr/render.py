@@ -164,6 +164,9 @@ def drivers(req) -> list[str]:
                         "No filtering needed"))
     if k.routing_features:
         out.append(f"Event-routing features: {', '.join(k.routing_features)}")
+    if k.many_to_many is not None:
+        out.append(_yes(k.many_to_many, "Many producers and consumers meet at one router that routes each event by "
+                        "its content", "No router shared by many producers and consumers is needed"))
     if k.consumer_buffer is not None:
         out.append(_yes(k.consumer_buffer, "Each consumer takes messages from a queue of its own, at its own pace",
                         "Consumers may be pushed to directly"))

@@ -28,6 +28,8 @@ WEIGHTS = {
     "one_write_per_message": 8.0,  # a sink leg writes one object per message while data streams in
     "clients_rewritten": 10.0,     # a migration whose code changes were not answered loses its clients
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
+    "not_a_shared_router": 6.0,    # many producers and consumers meet at one router, and the entry is not the
+                                   # one AWS builds for routing many sources to many targets (an event bus)
     "duplicates_redelivered": 3.0,  # deduplication asked, but the service that delivers to a consumer drops
                                     # duplicate publishes only and delivers at least once
     # preference
@@ -104,6 +106,11 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     elif c.producers is None and not set(producers) & set(ctx.val(path[0], "producers") or []):
         # producers unanswered: the usual producer is an application, which this entry does not take
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} takes no input from applications")
+    if c.many_to_many and not ctx.val(path[0], "many_to_many_routing"):
+        # the producers publish to the entry without naming a destination: a topic they must name, a queue or a
+        # stream in front of a router, is not the broker between many sources and many targets
+        add("fitness", "not_a_shared_router", f"{ctx.name(path[0])} is not built for routing events from many "
+            "sources to many targets, which an event bus is")
 
     # ---- preference --------------------------------------------------------------------------
     spoken = set(c.protocols or []) | set(req.migration.protocols or [])
