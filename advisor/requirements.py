@@ -81,6 +81,9 @@ class Connection(_Section):
 class Constraints(_Section):
     ordering: Ordering | None = None
     deduplication: bool | None = None
+    # Optional key added by mqadvise: processing a message twice has the effect of processing it once (an upsert,
+    # a PUT), so at-least-once delivery or execution is enough and nothing need run exactly once.
+    idempotent: bool | None = None
     peak_per_second: float | None = Field(default=None, ge=0)
     # Optional key added by mqadvise: the mean rate over a month, for cost estimates (defaults to the peak).
     average_per_second: float | None = Field(default=None, ge=0)

@@ -147,6 +147,9 @@ def drivers(req) -> list[str]:
     if k.deduplication is not None:
         out.append(_yes(k.deduplication, "Duplicates are dropped by the service (deduplication)",
                         "No deduplication by the service needed"))
+    if k.idempotent is not None:
+        out.append(_yes(k.idempotent, "Processing a message twice is harmless (idempotent)",
+                        "Processing a message twice is not harmless"))
     if k.peak_per_second is not None:
         out.append(f"Peak load of {_number(k.peak_per_second)} messages per second")
     if k.message_kib is not None:

@@ -38,6 +38,7 @@ WEIGHTS = {
     "protocol_estate_missing": 2.0,  # a broker or cluster built for a protocol estate (Kafka, JMS) none was named for         # data kind unanswered, no replay: a stream or delivery stream was not asked for
     "unasked_ordering": 3.0,       # pays for ordering and deduplication that were not asked for
     "unasked_workflow": 4.0,       # adds a workflow engine that was not asked for
+    "exactly_once_for_idempotent": 2.0,  # runs or delivers exactly once, which steps safe to repeat do not need
     "operated_when_rewriting": 2.0,  # code may change, yet the entry keeps brokers to run
     # simplicity: less to build, configure and operate
     "setting_raised": 0.5,         # a setting raised above its AWS default
@@ -128,6 +129,12 @@ def rank(ctx: Context, ev: Evaluation) -> None:
                 "not asked for")
         if ctx.val(o, "orchestration") and c.workflow != "orchestration":
             add("preference", "unasked_workflow", f"{ctx.name(o)} adds a workflow engine that was not asked for")
+        if (c.idempotent and not c.deduplication and c.ordering in (None, "none")
+                and ctx.val(o, "semantics") == "exactly-once"):
+            # AWS's workflow-type page: exactly-once suits non-idempotent actions; at-least-once suits idempotent
+            # ones (transforming input and storing it with a PUT), at a fraction of the per-transition price
+            add("preference", "exactly_once_for_idempotent", f"{ctx.name(o)} runs each message exactly once, which "
+                "idempotent processing does not need")
     if (req.migration.code_changes == "allowed" and systems
             and ctx.val(path[0], "operations") != "serverless"):
         add("preference", "operated_when_rewriting", f"code may change, yet {ctx.name(path[0])} keeps brokers "
