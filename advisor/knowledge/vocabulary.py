@@ -126,6 +126,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "schema_registry": ("bool", None),
     "global_endpoints": ("bool", None),
     "api_destinations": ("bool", None),
+    "many_to_many_routing": ("bool", None),
     "transformation": ("bool", None),
     "encryption_at_rest": ("bool", None),
     "orchestration": ("bool", None),
