@@ -38,6 +38,7 @@ class Context:
         self._refs: dict[tuple[Option, str], FactRef | None] = {}  # plain dict: the walk asks ~20,000 times
         self.by_path: dict[tuple, Outcome | None] = {}  # outcomes of the BY_PATH checks, per path
         self.judged_data_kind: tuple[str | None, str | None] | None = None  # ranking.data_kind, once per run
+        self.stores_only: bool | None = None  # ranking.into_stores_only, once per run
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)

@@ -70,7 +70,7 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             if data not in (ctx.val(o, "data") or []):
                 add("preference", "data_kind_mismatch", f"{ctx.name(o)} is built for "
                     f"{' and '.join(ctx.val(o, 'data') or [])}, not {data}")
-    if data == "streaming" and _into_stores_only(ctx):
+    if data == "streaming" and into_stores_only(ctx):
         if not any(_batches(ctx, o) for o in path):
             add("fitness", "no_stream_batched", "streaming into stores with no reader of the stream asked, but "
                 "nothing here batches it for delivery")
@@ -246,14 +246,16 @@ def _streams_in(c) -> bool:
     return (c.peak_per_second or 0) >= 1
 
 
-def _into_stores_only(ctx: Context) -> bool:
+def into_stores_only(ctx: Context) -> bool:
     """Every consumer is a destination a delivery stream batches into, and nothing asks a stream to keep records
     for readers of its own (replay, retention, order per shard, several readers): "analytics" then names a
-    store to load (Iceberg tables, a warehouse), not an application reading the stream."""
-    c = ctx.req.constraints
-    return bool(c.consumers and set(c.consumers) <= _batched_destinations(ctx)
-                and not (c.replay or c.retention_days or c.ordering in ("per-key", "global")
-                         or ctx.req.connection.distribution == "pubsub"))
+    store to load (Iceberg tables, a warehouse), not an application reading the stream. Judged once per context."""
+    if ctx.stores_only is None:
+        c = ctx.req.constraints
+        ctx.stores_only = bool(c.consumers and set(c.consumers) <= _batched_destinations(ctx)
+                               and not (c.replay or c.retention_days or c.ordering in ("per-key", "global")
+                                        or ctx.req.connection.distribution == "pubsub"))
+    return ctx.stores_only
 
 
 def _implied_producers(c) -> list[str]:

@@ -17,7 +17,7 @@ from itertools import product
 
 from advisor.engine import designs as D
 from advisor.engine.checks import BY_PATH, MESSAGING_CHECKS, Context
-from advisor.engine.ranking import data_kind, rank, tier_key
+from advisor.engine.ranking import data_kind, into_stores_only, rank, tier_key
 from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result, Tie
 from advisor.engine.storage_checks import BACKUP_CHECKS, STORAGE_CHECKS
 from advisor.engine.ties import deciding_question, settle
@@ -245,6 +245,10 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     kind, why = data_kind(ctx)
     if why:
         trace.append(f"data kind: ranked as {kind}, not {req.connection.data}: {why}")
+    if kind == "streaming" and into_stores_only(ctx):
+        trace.append(f"consumers: each named ({', '.join(req.constraints.consumers)}) is a destination a delivery "
+                     "stream batches into, and no reader of the stream is asked (replay, retention, order, several "
+                     "readers): a design must batch the stream into them")
     best_per_concern: dict[str, list[Evaluation]] = {}
     all_evals: list[Evaluation] = []
     conflicts: list[str] = []
