@@ -216,8 +216,7 @@ def _streaming_shown(ctx: Context) -> str | None:
         return ("replay was asked for readers that each pull the same records (publish/subscribe, pull), and "
                 "nothing about individual messages: records kept and re-read by independent readers are what "
                 "a stream is for")
-    destinations = _batched_destinations(ctx)
-    if c.consumers and set(c.consumers) <= destinations and _streams_in(c):
+    if _batches_into_every_consumer(ctx) and _streams_in(c):
         return (f"every consumer ({', '.join(c.consumers)}) is a destination a delivery stream batches into, fed "
                 "continuously (a rate per second), and nothing about individual messages was asked: batched "
                 "delivery is what a stream is for")
@@ -240,6 +239,18 @@ def _batched_destinations(ctx: Context) -> set[str]:
             for k in ctx.val(o, "consumers") or []}
 
 
+def _batches_into_every_consumer(ctx: Context) -> bool:
+    """One delivery stream reaches every consumer named (and every SaaS product named)."""
+    c = ctx.req.constraints
+    if not c.consumers:
+        return False
+    for o in ctx.kb.options:
+        if (ctx.val(o, "sink_writes") == "batched" and set(c.consumers) <= set(ctx.val(o, "consumers") or [])
+                and ("saas" not in c.consumers or set(c.saas or []) <= set(ctx.val(o, "saas") or []))):
+            return True
+    return False
+
+
 def _streams_in(c) -> bool:
     """Data streams in when a peak rate of at least one record a second is answered (not a transfer on demand
     or a schedule)."""
@@ -252,7 +263,7 @@ def into_stores_only(ctx: Context) -> bool:
     store to load (Iceberg tables, a warehouse), not an application reading the stream. Judged once per context."""
     if ctx.stores_only is None:
         c = ctx.req.constraints
-        ctx.stores_only = bool(c.consumers and set(c.consumers) <= _batched_destinations(ctx)
+        ctx.stores_only = bool(_batches_into_every_consumer(ctx)
                                and not (c.replay or c.retention_days or c.ordering in ("per-key", "global")
                                         or ctx.req.connection.distribution == "pubsub"))
     return ctx.stores_only
