@@ -16,7 +16,7 @@ Within a tier the items add up. WEIGHTS below are the only weights; they are jud
 
 from __future__ import annotations
 
-from advisor.engine.checks import CHANGE_RANK, Context, protocol_list
+from advisor.engine.checks import CHANGE_RANK, Context, connector_matches, protocol_list
 from advisor.engine.designs import concern_of
 from advisor.engine.result import Evaluation
 
@@ -240,13 +240,14 @@ def _batched_destinations(ctx: Context) -> set[str]:
 
 
 def _batches_into_every_consumer(ctx: Context) -> bool:
-    """One delivery stream reaches every consumer named (and every SaaS product named)."""
+    """One delivery stream reaches every consumer named (and every SaaS product named as a consumer)."""
     c = ctx.req.constraints
     if not c.consumers:
         return False
     for o in ctx.kb.options:
         if (ctx.val(o, "sink_writes") == "batched" and set(c.consumers) <= set(ctx.val(o, "consumers") or [])
-                and ("saas" not in c.consumers or set(c.saas or []) <= set(ctx.val(o, "saas") or []))):
+                and ("saas" not in c.consumers
+                     or all(connector_matches(s, ctx.val(o, "saas") or []) for s in c.saas or []))):
             return True
     return False
 

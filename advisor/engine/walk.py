@@ -144,7 +144,8 @@ def evaluate(ctx: Context, design: Design) -> Evaluation:
 
 
 def _sink_watch(ctx: Context, design: Design) -> list[Reason]:
-    """A sink written once per message (an IoT rule's S3 action) multiplies objects with the message rate."""
+    """A sink written once per message (an IoT rule's S3 action) multiplies objects with the message rate; an HTTP
+    endpoint fed by a delivery stream must speak its format."""
     from advisor.engine import units
     from advisor.knowledge.vocabulary import SINK_CONSUMERS
 
@@ -156,6 +157,10 @@ def _sink_watch(ctx: Context, design: Design) -> list[Reason]:
             per_day = f" (about {units.number(round(peak * 86400))} objects a day at the peak)" if peak else ""
             out.append(Reason.of(f"{ctx.name(leg.end)} writes one {leg.consumer} object per message{per_day}; "
                                  "put Firehose in between to batch them", ref))
+        fmt = ctx.ref(leg.end, "http_endpoint_format") if leg.consumer == "http" else None
+        if fmt:  # a delivery stream posts batches in its own format, which a plain webhook does not accept
+            out.append(Reason.of(f"{ctx.name(leg.end)} posts to the HTTP endpoint in {fmt.fact.value}: the "
+                                 "endpoint must accept it (partner endpoints do; a plain webhook does not)", fmt))
     return out
 
 
