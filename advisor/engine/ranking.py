@@ -179,10 +179,11 @@ def data_kind(ctx: Context) -> tuple[str | None, str | None]:
 
 def _judge_data_kind(ctx: Context) -> tuple[str | None, str | None]:
     stated = ctx.req.connection.data or _implied_data(ctx)
-    why = {"streaming": _messaging_shown, "messaging": _streaming_shown}.get(stated, lambda _ctx: None)(ctx)
-    if why is None:
-        return stated, None
-    return ("messaging" if stated == "streaming" else "streaming"), why
+    if stated == "streaming" and (why := _messaging_shown(ctx)):
+        return "messaging", why
+    if stated == "messaging" and (why := _streaming_shown(ctx)):
+        return "streaming", why
+    return stated, None
 
 
 def _messaging_shown(ctx: Context) -> str | None:
@@ -294,6 +295,7 @@ def _keeps_or_batches(ctx: Context, opt) -> bool:
 
 
 def _batches(ctx: Context, opt) -> bool:
+    """A delivery stream buffers records and writes them to its destination in batches."""
     return ctx.ref(opt, "buffer.size.max") is not None
 
 

@@ -249,7 +249,8 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     trace.append(f"concerns: {', '.join(concerns)} (from the sections answered)")
     kind, why = data_kind(ctx)
     if why:
-        trace.append(f"data kind: ranked as {kind}, not {req.connection.data}: {why}")
+        stated = "streaming" if kind == "messaging" else "messaging"  # answered, or implied by a migration
+        trace.append(f"data kind: ranked as {kind}, not {stated}: {why}")
     if kind == "streaming" and into_stores_only(ctx):
         trace.append(f"consumers: each named ({', '.join(req.constraints.consumers)}) is a destination a delivery "
                      "stream batches into, and no reader of the stream is asked (replay, retention, order, several "
