@@ -177,6 +177,53 @@ def test_streaming_answer_overruled_when_nothing_a_stream_is_for_is_asked(kb, ma
         assert data_kind(Context(kb, kept)) == ("streaming", None), constraints
 
 
+def test_streaming_answer_overruled_for_one_reader_acting_on_each_record(kb, make_req):
+    """An IoT rule invoking a function per reading: point to point, nothing kept, nothing to batch into."""
+    from advisor.engine.ranking import data_kind
+
+    one = {"connection": {"data": "streaming", "distribution": "p2p"}, "constraints": {"consumers": ["lambda"]}}
+    kind, why = data_kind(Context(kb, make_req(**one)))
+    assert kind == "messaging" and "point to point" in why
+    # order, retention, replay, several readers or a destination to batch into keep the answer
+    for extra in ({"ordering": "per-key"}, {"retention_days": 1}, {"replay": True}, {"consumers": ["http"]}):
+        kept = make_req(connection=one["connection"], constraints={**one["constraints"], **extra})
+        assert data_kind(Context(kb, kept)) == ("streaming", None), extra
+    pubsub = make_req(connection={"data": "streaming", "distribution": "pubsub"}, constraints=one["constraints"])
+    assert data_kind(Context(kb, pubsub)) == ("streaming", None)
+
+
+def test_messaging_answer_overruled_by_what_a_stream_is_for(kb, make_req):
+    from advisor.engine.ranking import data_kind
+
+    readers = {"replay": True, "consumers": ["application", "container"]}
+    conn = {"data": "messaging", "distribution": "pubsub", "delivery": "pull"}
+    kind, why = data_kind(Context(kb, make_req(connection=conn, constraints=readers)))
+    assert kind == "streaming" and "replay" in why
+    loaded = {"consumers": ["redshift"], "peak_per_second": 600}
+    kind, why = data_kind(Context(kb, make_req(connection={"data": "messaging"}, constraints=loaded)))
+    assert kind == "streaming" and "batches into" in why
+    # an answer about individual messages, a push to the readers, or no rate (a transfer) keep the answer
+    for conn_, constraints in ((conn, {**readers, "ordering": "per-key"}), (conn, {**readers, "filtering": True}),
+                               ({**conn, "delivery": "push"}, readers),
+                               ({"data": "messaging"}, {**loaded, "ordering": "none"}),
+                               ({"data": "messaging"}, {"consumers": ["s3"]}),
+                               ({"data": "messaging"}, {"consumers": ["saas"], "saas": ["salesforce"],
+                                                        "peak_per_second": 600}),
+                               ({"data": "messaging"}, {"consumers": ["redshift", "container"], "peak_per_second": 600})):
+        assert data_kind(Context(kb, make_req(connection=conn_, constraints=constraints))) == ("messaging", None), \
+            constraints
+
+
+def test_streaming_into_stores_alone_must_be_batched(kb, make_req):
+    """'analytics' with no reader of the stream asked names a store to load: a stream alone delivers nothing."""
+    sections = {"connection": {"data": "streaming", "distribution": "p2p"}, "constraints": {"consumers": ["analytics"]}}
+    kinesis = _ranked_to(kb, make_req, "analytics", ("kinesis-data-streams:on-demand",), **sections)
+    assert any("nothing here batches it" in t for _w, t in kinesis.tiers["fitness"])
+    assert "fitness" not in _ranked_to(kb, make_req, "analytics", ("data-firehose",), **sections).tiers
+    reread = {"connection": sections["connection"], "constraints": {"consumers": ["analytics"], "replay": True}}
+    assert "fitness" not in _ranked_to(kb, make_req, "analytics", ("kinesis-data-streams:on-demand",), **reread).tiers
+
+
 def test_overruled_data_kind_is_in_the_trace(kb, make_req):
     from advisor.engine.walk import recommend
 

@@ -152,6 +152,25 @@ def test_fitness_outranks_simplicity_for_mqtt_sensors_streaming_into_s3(kb, make
     assert tier_key(direct) > tier_key(result.recommendation)
 
 
+def test_firehose_to_an_http_endpoint_says_the_endpoint_must_speak_its_format(kb, make_req):
+    req = make_req(constraints={"producers": ["application"], "consumers": ["http"], "peak_per_second": 1000})
+    ev = W.evaluate(Context(kb, req), legs(("http", "data-firehose")))
+    assert ev.ok
+    assert any("must accept it" in w.text and w.source.endswith("httpdeliveryrequestresponse.html") for w in ev.watch)
+
+
+def test_a_continuous_feed_to_one_http_endpoint_is_traced_as_streaming(make_req, advise):
+    """Nothing about individual messages asked, every consumer reached by a delivery stream: batched delivery."""
+    result = advise(make_req(connection={"data": "messaging", "distribution": "p2p"},
+                             constraints={"producers": ["application"], "consumers": ["http"], "peak_per_second": 1000}))
+    assert ids(result) == {"data-firehose"}
+    assert any(line.startswith("data kind: ranked as streaming, not messaging") for line in result.trace)
+    routed = advise(make_req(connection={"data": "messaging", "distribution": "p2p"},
+                             constraints={"producers": ["application"], "consumers": ["http"], "peak_per_second": 1000,
+                                          "filtering": True}))
+    assert ids(routed) == {"eventbridge:bus"}
+
+
 def test_a_direct_s3_rule_warns_about_objects_per_message(kb, make_req):
     req = make_req(constraints={"producers": ["iot-device"], "consumers": ["s3"], "peak_per_second": 2000})
     ev = W.evaluate(Context(kb, req), legs(("s3", "iot-core")))

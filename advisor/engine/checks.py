@@ -39,6 +39,7 @@ class Context:
         self.by_path: dict[tuple, Outcome | None] = {}  # outcomes of the BY_PATH checks, per path
         self.judged_data_kind: tuple[str | None, str | None] | None = None  # ranking.data_kind, once per run
         self._names: dict[Option, str] = {}  # display names: reasons name services ~5,000 times a walk
+        self.stores_only: bool | None = None  # ranking.into_stores_only, once per run
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)
@@ -666,7 +667,7 @@ def check_consumers(ctx: Context, design: Design) -> Outcome | None:
     return _passed("; ".join(parts), ctx.ref(first, "consumers"), key)
 
 
-def _connector_matches(wanted: str, have: list[str]) -> bool:
+def connector_matches(wanted: str, have: list[str]) -> bool:
     """'SAP' names the 'sap-odata' connector, 'Google Analytics' the 'google-analytics' one."""
     w = "-".join(wanted.lower().replace("_", " ").split())
     return any(h == w or h.startswith(w + "-") for h in (x.lower() for x in have))
@@ -680,11 +681,11 @@ def check_saas(ctx: Context, design: Design) -> Outcome | None:
     for opt in design.path:
         ref = ctx.ref(opt, "saas")
         have = ref.fact.value if ref else []
-        if all(_connector_matches(s, have) for s in wanted):
+        if all(connector_matches(s, have) for s in wanted):
             return _passed(f"{ctx.name(opt)} connects to {', '.join(wanted)}", ref, key)
     refs = [r for r in (ctx.ref(o, "saas") for o in design.path) if r]
     if refs:
-        missing = [s for s in wanted if not _connector_matches(s, refs[0].fact.value)]
+        missing = [s for s in wanted if not connector_matches(s, refs[0].fact.value)]
         return _failed(f"no connector for {', '.join(missing)}", refs[0], key)
     return _failed(f"{_names(ctx, design)} cannot connect to SaaS applications",
                    ctx.ref(design.path[0], "producers"), key)

@@ -16,7 +16,7 @@ Within a tier the items add up. WEIGHTS below are the only weights; they are jud
 
 from __future__ import annotations
 
-from advisor.engine.checks import CHANGE_RANK, Context, protocol_list
+from advisor.engine.checks import CHANGE_RANK, Context, connector_matches, protocol_list
 from advisor.engine.designs import concern_of
 from advisor.engine.result import Evaluation
 
@@ -25,6 +25,7 @@ TIERS = ("fitness", "preference", "simplicity")
 WEIGHTS = {
     # fitness
     "no_stream_kept": 10.0,        # streaming asked, but nothing in the design keeps or batches the stream
+    "no_stream_batched": 10.0,     # streaming into stores only, no reader of the stream, and nothing batches it
     "one_write_per_message": 8.0,  # a sink leg writes one object per message while data streams in
     "clients_rewritten": 10.0,     # a migration whose code changes were not answered loses its clients
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
@@ -72,10 +73,14 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             if data not in (ctx.val(o, "data") or []):
                 add("preference", "data_kind_mismatch", f"{ctx.name(o)} is built for "
                     f"{' and '.join(ctx.val(o, 'data') or [])}, not {data}")
-    if data == "streaming" and not any(_keeps_or_batches(ctx, o) for o in path):
+    if data == "streaming" and into_stores_only(ctx):
+        if not any(_batches(ctx, o) for o in path):
+            add("fitness", "no_stream_batched", "streaming into stores with no reader of the stream asked, but "
+                "nothing here batches it for delivery")
+    elif data == "streaming" and not any(_keeps_or_batches(ctx, o) for o in path):
         add("fitness", "no_stream_kept", "streaming asked, but nothing here keeps the stream for readers or "
             "batches it for delivery")
-    if data == "streaming" or (c.peak_per_second or 0) >= 1:
+    if data == "streaming" or _streams_in(c):
         from advisor.knowledge.vocabulary import SINK_CONSUMERS
 
         for leg in design.all_legs:
@@ -165,13 +170,21 @@ def rank(ctx: Context, ev: Evaluation) -> None:
 def data_kind(ctx: Context) -> tuple[str | None, str | None]:
     """The data kind the ranking judges by, and why it differs from the answer (None when it does not).
 
-    "Messaging or streaming?" is one word about a feed that architects answer both ways. AWS's guidance on
-    the two patterns (the Kinesis Data Streams FAQ, "When should I use Kinesis Data Streams, and when SQS";
-    AWS's messaging-and-streaming guide) names what a stream is for: records kept and replayed by
-    independent readers, strict order per shard, batched delivery into stores. So a "streaming" answer is
-    overruled by the other answers when they ask for what no stream offers (deduplication: every service
-    built for streaming only lacks it in the knowledge) or decline everything a stream is for (ordering
-    answered "none", no replay, no store to batch into). Judged once per context (every design asks).
+    "Messaging or streaming?" is one word about a feed that architects answer both ways, the most ambiguous
+    of the interview's questions. AWS's guidance on the two patterns (the Kinesis Data Streams FAQ, "When
+    should I use Kinesis Data Streams, and when SQS"; AWS's messaging-and-streaming guide) names what a
+    stream is for: records kept and replayed by independent readers, strict order per shard, batched
+    delivery into stores. So where the other answers say which flow it is, they decide, either way:
+
+    - a "streaming" answer is overruled when they ask for what no stream offers (deduplication: every
+      service built for streaming only lacks it in the knowledge) or decline everything a stream is for (no
+      replay, no store to batch into, and order answered "none" or, each record going to one reader, not
+      asked at all);
+    - a "messaging" answer is overruled when they ask for what a stream is for and nothing about individual
+      messages: readers that each pull the same kept records and replay them, or a continuous feed whose
+      every consumer is a destination a delivery stream batches into.
+
+    Judged once per context (every design asks).
     """
     if ctx.judged_data_kind is None:
         ctx.judged_data_kind = _judge_data_kind(ctx)
@@ -179,22 +192,97 @@ def data_kind(ctx: Context) -> tuple[str | None, str | None]:
 
 
 def _judge_data_kind(ctx: Context) -> tuple[str | None, str | None]:
-    req, c = ctx.req, ctx.req.constraints
-    stated = req.connection.data or _implied_data(ctx)
-    out: tuple[str | None, str | None] = (stated, None)
-    if stated == "streaming":
-        from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS
+    stated = ctx.req.connection.data or _implied_data(ctx)
+    if stated == "streaming" and (why := _messaging_shown(ctx)):
+        return "messaging", why
+    if stated == "messaging" and (why := _streaming_shown(ctx)):
+        return "streaming", why
+    return stated, None
 
-        only_streaming = [o for o in ctx.kb.options if (ctx.val(o, "data") or []) == ["streaming"]]
-        if c.deduplication and only_streaming and not any(ctx.val(o, "deduplication") for o in only_streaming):
-            out = ("messaging", "deduplication was asked for, which no service built for streaming offers "
-                   f"({', '.join(sorted({o.service for o in only_streaming}))} leave duplicates to the "
-                   "consumers)")
-        elif (c.ordering == "none" and not c.replay
-              and not set(c.consumers or []) & set(ARCHIVE_CONSUMERS)):
-            out = ("messaging", "ordering was answered 'none' and neither replay nor a store to batch into was "
-                   "asked for: nothing a stream is for (kept records, order per shard, batched delivery)")
-    return out
+
+def _messaging_shown(ctx: Context) -> str | None:
+    """Why the other answers make a flow answered "streaming" a messaging one (None when they do not)."""
+    from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS
+
+    c, conn = ctx.req.constraints, ctx.req.connection
+    only_streaming = [o for o in ctx.kb.options if (ctx.val(o, "data") or []) == ["streaming"]]
+    if c.deduplication and only_streaming and not any(ctx.val(o, "deduplication") for o in only_streaming):
+        return ("deduplication was asked for, which no service built for streaming offers "
+                f"({', '.join(sorted({o.service for o in only_streaming}))} leave duplicates to the consumers)")
+    if c.replay or set(c.consumers or []) & set(ARCHIVE_CONSUMERS):
+        return None
+    if c.ordering == "none":
+        return ("ordering was answered 'none' and neither replay nor a store to batch into was asked for: "
+                "nothing a stream is for (kept records, order per shard, batched delivery)")
+    if (c.ordering is None and conn.distribution == "p2p" and c.retention_days is None and c.consumers
+            and not set(c.consumers) & _batched_destinations(ctx)):
+        # one reader acting on each record (an IoT rule invoking a function): no stream keeps anything for it
+        return ("each record goes to one consumer that acts on it (point to point), and neither order, "
+                "retention, replay nor a store to batch into was asked for: nothing a stream is for")
+    return None
+
+
+def _streaming_shown(ctx: Context) -> str | None:
+    """Why the other answers make a flow answered "messaging" a streaming one (None when they do not)."""
+    c, conn = ctx.req.constraints, ctx.req.connection
+    if _asks_about_messages(ctx):
+        return None
+    if c.replay and conn.distribution == "pubsub" and conn.delivery != "push":
+        return ("replay was asked for readers that each pull the same records (publish/subscribe, pull), and "
+                "nothing about individual messages: records kept and re-read by independent readers are what "
+                "a stream is for")
+    if _batches_into_every_consumer(ctx) and _streams_in(c):
+        return (f"every consumer ({', '.join(c.consumers)}) is a destination a delivery stream batches into, fed "
+                "continuously (a rate per second), and nothing about individual messages was asked: batched "
+                "delivery is what a stream is for")
+    return None
+
+
+def _asks_about_messages(ctx: Context) -> bool:
+    """Answers about each message that only messaging serves, or that leave a messaging answer standing: its
+    order (per message group, or declined), duplicates, filters, priority, delay, a buffer per consumer, a
+    reply, a workflow or a schedule to start."""
+    c = ctx.req.constraints
+    return bool(c.ordering is not None or c.deduplication or c.filtering or c.priority or c.delay_seconds
+                or c.consumer_buffer or c.schedule or c.workflow == "orchestration"
+                or ctx.req.connection.completion == "sync")
+
+
+def _batched_destinations(ctx: Context) -> set[str]:
+    """The consumers a delivery stream (a service that buffers records and writes them in batches) reaches."""
+    return {k for o in ctx.kb.options if ctx.val(o, "sink_writes") == "batched"
+            for k in ctx.val(o, "consumers") or []}
+
+
+def _batches_into_every_consumer(ctx: Context) -> bool:
+    """One delivery stream reaches every consumer named (and every SaaS product named as a consumer)."""
+    c = ctx.req.constraints
+    if not c.consumers:
+        return False
+    for o in ctx.kb.options:
+        if (ctx.val(o, "sink_writes") == "batched" and set(c.consumers) <= set(ctx.val(o, "consumers") or [])
+                and ("saas" not in c.consumers
+                     or all(connector_matches(s, ctx.val(o, "saas") or []) for s in c.saas or []))):
+            return True
+    return False
+
+
+def _streams_in(c) -> bool:
+    """Data streams in when a peak rate of at least one record a second is answered (not a transfer on demand
+    or a schedule)."""
+    return (c.peak_per_second or 0) >= 1
+
+
+def into_stores_only(ctx: Context) -> bool:
+    """Every consumer is a destination a delivery stream batches into, and nothing asks a stream to keep records
+    for readers of its own (replay, retention, order per shard, several readers): "analytics" then names a
+    store to load (Iceberg tables, a warehouse), not an application reading the stream. Judged once per context."""
+    if ctx.stores_only is None:
+        c = ctx.req.constraints
+        ctx.stores_only = bool(_batches_into_every_consumer(ctx)
+                               and not (c.replay or c.retention_days or c.ordering in ("per-key", "global")
+                                        or ctx.req.connection.distribution == "pubsub"))
+    return ctx.stores_only
 
 
 def _implied_producers(c) -> list[str]:
@@ -217,7 +305,12 @@ def _implied_data(ctx: Context) -> str | None:
 
 def _keeps_or_batches(ctx: Context, opt) -> bool:
     """A stream keeps records for its readers; a delivery stream batches them for its sinks."""
-    return ctx.val(opt, "model") == "stream" or ctx.ref(opt, "buffer.size.max") is not None
+    return ctx.val(opt, "model") == "stream" or _batches(ctx, opt)
+
+
+def _batches(ctx: Context, opt) -> bool:
+    """A delivery stream buffers records and writes them to its destination in batches."""
+    return ctx.ref(opt, "buffer.size.max") is not None
 
 
 def tier_key(ev: Evaluation) -> tuple[float, ...]:

@@ -17,7 +17,7 @@ from itertools import product
 
 from advisor.engine import designs as D
 from advisor.engine.checks import BY_PATH, MESSAGING_CHECKS, Context
-from advisor.engine.ranking import data_kind, rank, tier_key
+from advisor.engine.ranking import data_kind, into_stores_only, rank, tier_key
 from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result, Tie
 from advisor.engine.storage_checks import BACKUP_CHECKS, STORAGE_CHECKS
 from advisor.engine.ties import deciding_question, settle
@@ -144,7 +144,8 @@ def evaluate(ctx: Context, design: Design) -> Evaluation:
 
 
 def _sink_watch(ctx: Context, design: Design) -> list[Reason]:
-    """A sink written once per message (an IoT rule's S3 action) multiplies objects with the message rate."""
+    """A sink written once per message (an IoT rule's S3 action) multiplies objects with the message rate; an HTTP
+    endpoint fed by a delivery stream must speak its format."""
     from advisor.engine import units
     from advisor.knowledge.vocabulary import SINK_CONSUMERS
 
@@ -156,6 +157,10 @@ def _sink_watch(ctx: Context, design: Design) -> list[Reason]:
             per_day = f" (about {units.number(round(peak * 86400))} objects a day at the peak)" if peak else ""
             out.append(Reason.of(f"{ctx.name(leg.end)} writes one {leg.consumer} object per message{per_day}; "
                                  "put Firehose in between to batch them", ref))
+        fmt = ctx.ref(leg.end, "http_endpoint_format") if leg.consumer == "http" else None
+        if fmt:  # a delivery stream posts batches in its own format, which a plain webhook does not accept
+            out.append(Reason.of(f"{ctx.name(leg.end)} posts to the HTTP endpoint in {fmt.fact.value}: the "
+                                 "endpoint must accept it (partner endpoints do; a plain webhook does not)", fmt))
     return out
 
 
@@ -244,7 +249,12 @@ def recommend(req, kb: KnowledgeBase) -> Result:
     trace.append(f"concerns: {', '.join(concerns)} (from the sections answered)")
     kind, why = data_kind(ctx)
     if why:
-        trace.append(f"data kind: ranked as {kind}, not {req.connection.data}: {why}")
+        stated = "streaming" if kind == "messaging" else "messaging"  # answered, or implied by a migration
+        trace.append(f"data kind: ranked as {kind}, not {stated}: {why}")
+    if kind == "streaming" and into_stores_only(ctx):
+        trace.append(f"consumers: each named ({', '.join(req.constraints.consumers)}) is a destination a delivery "
+                     "stream batches into, and no reader of the stream is asked (replay, retention, order, several "
+                     "readers): a design must batch the stream into them")
     best_per_concern: dict[str, list[Evaluation]] = {}
     all_evals: list[Evaluation] = []
     conflicts: list[str] = []
