@@ -100,9 +100,12 @@ def test_a_regional_estimate_says_which_rates_are_assumed(cli, tmp_path):
     first = json.loads(out)["designs"][0]
     assert first["region"] == "eu-west-1"
     bases = {i["price"]: i["rate_basis"] for i in first["line_items"] if "rate_basis" in i}
-    assert all("assumed equal to the us-east-1 rate" in b for b in bases.values()), bases
+    # SNS rates were read for eu-west-1; the SQS and Lambda ones were not and are said to be assumed
+    assumed = {p for p, b in bases.items() if "assumed equal to the us-east-1 rate" in b}
+    assert {p for p in bases if p.startswith("sns.")} and not {p for p in assumed if p.startswith("sns.")}, bases
+    assert "sqs.standard.requests" in assumed, bases
     assert any(w.startswith("eu-west-1: ") and "assumed equal to the us-east-1 rate" in w for w in first["warnings"])
     code, out, _ = cli("advise", "--answers", str(answers), "--format", "json")
-    assert json.loads(out)["cost"]["designs"][0]["rates_assumed"] == len(bases)
+    assert json.loads(out)["cost"]["designs"][0]["rates_assumed"] == len(assumed)
     code, out, _ = cli("cost", "--answers", str(answers), "--format", "markdown")
     assert "= us-east-1 (assumed)" in out

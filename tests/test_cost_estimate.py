@@ -296,9 +296,9 @@ def test_a_region_without_its_own_rate_says_it_is_assumed(kb):
     est = _est(kb, ["step-functions:standard"], req)
     assert any("me-south-1 (priced as the `other` Regions)" in w for w in est.warnings)
     # in us-east-1 nothing is assumed; what is not read on the page is still named as unconfirmed
-    est = _est(kb, ["sqs:standard"], _req(peak_per_second=10, average_per_second=10))
+    est = _est(kb, ["data-firehose"], _req(peak_per_second=10, average_per_second=10))
     assert not any("assumed equal" in w for w in est.warnings)
-    assert any("unconfirmed" in w and "sqs.standard.requests" in w for w in est.warnings)
+    assert any("unconfirmed" in w and "firehose.ingestion" in w for w in est.warnings)
 
 
 def test_tiers_the_knowledge_lacks_are_named(kb):
