@@ -767,7 +767,13 @@ def check_protocols(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.migration.protocols
     if not wanted or ctx.req.migration.code_changes == "allowed":
         return None  # clients that will be rewritten need not find their old protocol at the entry
-    return _entry_protocols(ctx, design, wanted, "migration.protocols")
+    # a client library the answer lets the move swap takes its own wire protocol with it (the SQS JMS library
+    # replaces the ActiveMQ client and its OpenWire); the entry must speak only what the code keeps
+    allowed = CHANGE_RANK[ctx.req.migration.code_changes or "none"]
+    replaced = {p for system in ctx.req.migration.systems for opt, rel in ctx.kb.migrations(system)
+                if opt == design.path[0] and CHANGE_RANK[rel.code_changes] <= allowed for p in rel.replaces_wire or ()}
+    kept = [p for p in wanted if p not in replaced]
+    return _entry_protocols(ctx, design, kept, "migration.protocols") if kept else None
 
 
 def _entry_protocols(ctx: Context, design: Design, wanted: list[str], key: str) -> Outcome:
