@@ -205,11 +205,21 @@ def check_distribution(ctx: Context, design: Design) -> Outcome | None:
         ref = ctx.ref(design.path[0], "distribution")
         return _failed(f"{ctx.name(design.path[0])} hands each message to one consumer; nothing in this design "
                        "fans out to several subscribers", ref, key)
+    # judged at each consumer's interface: a topic that publishes straight to one device is point to point there
+    direct = None
     for leg in ctx.judged_legs(design):
         ref = ctx.ref(leg.end, "distribution")
-        if not (ref and "p2p" in ref.fact.value):
-            return _failed(f"{ctx.name(leg.end)} copies each message to every subscriber rather than to one "
-                           "consumer", ref, key)
+        if ref and "p2p" in ref.fact.value:
+            continue
+        one = ctx.ref(leg.end, "direct_publish")
+        if one and leg.consumer in one.fact.value:
+            direct = direct or (leg, one)
+            continue
+        return _failed(f"{ctx.name(leg.end)} copies each message to every subscriber rather than to one "
+                       "consumer", ref, key)
+    if direct:
+        leg, one = direct
+        return _passed(f"{ctx.name(leg.end)} publishes each message straight to one {leg.consumer} endpoint", one, key)
     end = ctx.judged_legs(design)[0].end
     return _passed(f"{ctx.name(end)} hands each message to exactly one consumer", ctx.ref(end, "distribution"), key)
 
