@@ -38,6 +38,7 @@ class Context:
         self._refs: dict[tuple[Option, str], FactRef | None] = {}  # plain dict: the walk asks ~20,000 times
         self.by_path: dict[tuple, Outcome | None] = {}  # outcomes of the BY_PATH checks, per path
         self.judged_data_kind: tuple[str | None, str | None] | None = None  # ranking.data_kind, once per run
+        self._names: dict[Option, str] = {}  # display names: reasons name services ~5,000 times a walk
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)
@@ -52,7 +53,11 @@ class Context:
         return ref.fact.value if ref else default
 
     def name(self, opt: Option) -> str:
-        return self.kb.display_name(opt)
+        try:
+            return self._names[opt]
+        except KeyError:
+            name = self._names[opt] = self.kb.display_name(opt)
+            return name
 
     def consumers_wanted(self) -> list[str]:
         return list(self.req.constraints.consumers or [])

@@ -34,8 +34,8 @@ WEIGHTS = {
                                     # duplicate publishes only and delivers at least once
     # preference
     "data_kind_mismatch": 2.0,     # one service of the design handles the other data kind
-    "unasked_stream": 2.0,
-    "protocol_estate_missing": 2.0,  # a broker or cluster built for a protocol estate (Kafka, JMS) none was named for         # data kind unanswered, no replay: a stream or delivery stream was not asked for
+    "unasked_stream": 2.0,         # data kind unanswered, no replay: a stream or delivery stream was not asked for
+    "protocol_estate_missing": 2.0,  # a broker or cluster built for a protocol estate (Kafka, JMS) none was named for
     "unasked_ordering": 3.0,       # pays for ordering and deduplication that were not asked for
     "unasked_workflow": 4.0,       # adds a workflow engine that was not asked for
     "exactly_once_for_idempotent": 2.0,  # runs or delivers exactly once, which steps safe to repeat do not need

@@ -9,7 +9,7 @@ from typing import Any
 from advisor.knowledge.base import FactRef, Option
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the walk builds thousands of reasons
 class Reason:
     """A sentence with the fact (id and source URL) that makes it true."""
 
