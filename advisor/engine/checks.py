@@ -211,11 +211,21 @@ def check_distribution(ctx: Context, design: Design) -> Outcome | None:
         ref = ctx.ref(design.path[0], "distribution")
         return _failed(f"{ctx.name(design.path[0])} hands each message to one consumer; nothing in this design "
                        "fans out to several subscribers", ref, key)
+    # judged at each consumer's interface: a topic that publishes straight to one device is point to point there
+    direct = None
     for leg in ctx.judged_legs(design):
         ref = ctx.ref(leg.end, "distribution")
-        if not (ref and "p2p" in ref.fact.value):
-            return _failed(f"{ctx.name(leg.end)} copies each message to every subscriber rather than to one "
-                           "consumer", ref, key)
+        if ref and "p2p" in ref.fact.value:
+            continue
+        one = ctx.ref(leg.end, "direct_publish")
+        if one and leg.consumer in one.fact.value:
+            direct = direct or (leg, one)
+            continue
+        return _failed(f"{ctx.name(leg.end)} copies each message to every subscriber rather than to one "
+                       "consumer", ref, key)
+    if direct:
+        leg, one = direct
+        return _passed(f"{ctx.name(leg.end)} publishes each message straight to one {leg.consumer} endpoint", one, key)
     end = ctx.judged_legs(design)[0].end
     return _passed(f"{ctx.name(end)} hands each message to exactly one consumer", ctx.ref(end, "distribution"), key)
 
@@ -773,7 +783,13 @@ def check_protocols(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.migration.protocols
     if not wanted or ctx.req.migration.code_changes == "allowed":
         return None  # clients that will be rewritten need not find their old protocol at the entry
-    return _entry_protocols(ctx, design, wanted, "migration.protocols")
+    # a client library the answer lets the move swap takes its own wire protocol with it (the SQS JMS library
+    # replaces the ActiveMQ client and its OpenWire); the entry must speak only what the code keeps
+    allowed = CHANGE_RANK[ctx.req.migration.code_changes or "none"]
+    replaced = {p for system in ctx.req.migration.systems for opt, rel in ctx.kb.migrations(system)
+                if opt == design.path[0] and CHANGE_RANK[rel.code_changes] <= allowed for p in rel.replaces_wire or ()}
+    kept = [p for p in wanted if p not in replaced]
+    return _entry_protocols(ctx, design, kept, "migration.protocols") if kept else None
 
 
 def _entry_protocols(ctx: Context, design: Design, wanted: list[str], key: str) -> Outcome:

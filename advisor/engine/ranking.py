@@ -40,6 +40,7 @@ WEIGHTS = {
     "unasked_ordering": 3.0,       # pays for ordering and deduplication that were not asked for
     "unasked_workflow": 4.0,       # adds a workflow engine that was not asked for
     "exactly_once_for_idempotent": 2.0,  # runs or delivers exactly once, which steps safe to repeat do not need
+    "clients_changed": 2.0,        # minimal changes allowed, yet the entry changes clients another would keep
     "operated_when_rewriting": 2.0,  # code may change, yet the entry keeps brokers to run
     # simplicity: less to build, configure and operate
     "setting_raised": 0.5,         # a setting raised above its AWS default
@@ -140,6 +141,12 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             # ones (transforming input and storing it with a PUT), at a fraction of the per-transition price
             add("preference", "exactly_once_for_idempotent", f"{ctx.name(o)} runs each message exactly once, which "
                 "idempotent processing does not need")
+    if req.migration.code_changes == "minimal" and systems:
+        # minimal is a ceiling, not a target: a move that keeps the clients as they are is preferred
+        edges = [rel for s in systems for o, rel in kb.migrations(s) if o == path[0]]
+        if edges and min(CHANGE_RANK[r.code_changes] for r in edges) > CHANGE_RANK["none"]:
+            add("preference", "clients_changed", f"{ctx.name(path[0])} changes the existing {', '.join(systems)} "
+                "clients, which another design keeps")
     if (req.migration.code_changes == "allowed" and systems
             and ctx.val(path[0], "operations") != "serverless"):
         add("preference", "operated_when_rewriting", f"code may change, yet {ctx.name(path[0])} keeps brokers "

@@ -174,6 +174,8 @@ class Relation(_Strict):
     summary: str
     code_changes: Literal["none", "minimal", "allowed"] | None = None
     protocols: list[str] | None = None
+    # a migration that swaps the client library: the old library's own wire protocols, which go with it
+    replaces_wire: list[str] | None = None
     source: Url
     as_of: datetime.date
 

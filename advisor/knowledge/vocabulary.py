@@ -134,6 +134,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "operations": ("enum", OPERATIONS),
     "producers": ("list", PRODUCERS),
     "consumers": ("list", CONSUMERS),
+    "direct_publish": ("list", CONSUMERS),  # consumers a publish can address one at a time, with no subscription
     "protocols": ("list", PROTOCOLS),
     "saas": ("list", None),
     "primary_producers": ("list", PRODUCERS),
