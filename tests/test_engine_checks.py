@@ -98,7 +98,7 @@ COVERED = {
     "check_completion", "check_delivery", "check_distribution", "check_ordering",
     "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
     "check_filtering", "check_routing_features", "check_consumer_buffer", "check_priority", "check_delay", "check_processing", "check_producers",
-    "check_source_services", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
+    "check_source_services", "check_starts_from", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
     "check_region", "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
     # storage_checks.py
     "check_access", "check_primary", "check_local_latency", "check_storage_protocols", "check_available",
@@ -717,6 +717,39 @@ def test_pull_through_a_pipe_reading_a_named_source(run):
     answers["constraints"]["source_services"] = ["dynamodb"]
     out = run(C.check_delivery, ("eventbridge:pipes", "step-functions:standard"), **answers)
     assert_passes(out, "connection.delivery", "eventbridge.pipes.polls_sources", "polls Amazon DynamoDB")
+    del answers["constraints"]["source_services"]
+    answers["constraints"]["starts_from"] = ["dynamodb-stream"]  # the existing table's stream, named so
+    out = run(C.check_delivery, ("eventbridge:pipes", "step-functions:standard"), **answers)
+    assert_passes(out, "connection.delivery", "eventbridge.pipes.polls_sources", "polls Amazon DynamoDB")
+
+
+def test_starts_from(run, kb):
+    """An existing queue or table stream the messages arrive in is where the design starts."""
+    out = run(C.check_starts_from, ("step-functions:standard",), constraints={"starts_from": ["sqs-queue"]})
+    assert_fails(out, "constraints.starts_from", "step-functions.model", "already arrive in an existing SQS queue")
+    out = run(C.check_starts_from, ("sqs:standard", "eventbridge:pipes", "step-functions:standard"),
+              constraints={"starts_from": ["sqs-queue"]})
+    assert_passes(out, "constraints.starts_from", "sqs.model", "starts at an existing SQS queue")
+    assert run(C.check_starts_from, "sqs:fifo", constraints={"starts_from": ["sqs-queue"]}).ok
+    assert not run(C.check_starts_from, "eventbridge:pipes", constraints={"starts_from": ["event-bus"]}).ok
+    # a table's stream is outside the design: the entry must be a service that reads it (emits-to)
+    out = run(C.check_starts_from, "eventbridge:bus", constraints={"starts_from": ["dynamodb-stream"]})
+    r = assert_fails(out, "constraints.starts_from", "endpoint:source:dynamodb", "DynamoDB table's change stream")
+    assert "EventBridge Pipes" in r.text
+    out = run(C.check_starts_from, ("eventbridge:pipes", "step-functions:standard"),
+              constraints={"starts_from": ["dynamodb-stream"]})
+    assert_passes(out, "constraints.starts_from", "relation:source:dynamodb->eventbridge:pipes", "reads")
+
+
+def test_producers_write_to_the_existing_table_a_pipe_reads(run):
+    """Nothing publishes to a pipe; with the table's stream named, the application writes to the table."""
+    answers = {"constraints": {"producers": ["application"]}}
+    assert not run(C.check_producers, "eventbridge:pipes", **answers).ok
+    answers["constraints"]["starts_from"] = ["dynamodb-stream"]
+    out = run(C.check_producers, ("eventbridge:pipes", "step-functions:standard"), **answers)
+    assert_passes(out, "constraints.producers", "endpoint:source:dynamodb", "write to Amazon DynamoDB")
+    assert not run(C.check_producers, "kinesis-data-streams:on-demand",
+                   constraints={"producers": ["schedule"], "starts_from": ["sqs-queue"]}).ok
 
 
 def test_consumers(run):

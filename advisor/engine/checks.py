@@ -141,7 +141,7 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactR
         # ... and so does a pipe at the entry reading a named AWS source (a table's DynamoDB stream)
         entry = leg.path[0]
         if ctx.val(entry, "polls_sources"):
-            for name in ctx.req.constraints.source_services or []:
+            for name in [*(ctx.req.constraints.source_services or []), *existing_sources(ctx)]:
                 if any(o == entry for o, _r in ctx.kb.emits.get(name, [])):
                     return True, (f"{ctx.name(entry)} polls {ctx.kb.endpoints[f'source:{name}'].name} for the "
                                   "consumer"), ctx.ref(entry, "polls_sources")
@@ -589,6 +589,13 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
         return None
     key = "constraints.producers"
     entry, ref, have, missing = _entry_lacks(ctx, design, "producers", wanted)
+    read = [n for n in existing_sources(ctx) if any(o == entry for o, _r in ctx.kb.emits.get(n, []))]
+    if missing and read:
+        # the producers write to an existing table whose stream the entry reads; nothing publishes to the entry
+        ep = ctx.kb.endpoints[f"source:{read[0]}"]
+        return Outcome(True, Reason(f"the {', '.join(wanted)} producers write to {ep.name}, which "
+                                    f"{ctx.name(entry)} reads; nothing publishes to {ctx.name(entry)} itself",
+                                    f"endpoint:source:{read[0]}", ep.source, key))
     if missing:
         return _failed(f"{ctx.name(entry)} does not take input from {', '.join(missing)} producers", ref, key)
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
@@ -620,6 +627,46 @@ def check_source_services(ctx: Context, design: Design) -> Outcome | None:
     return Outcome(True, Reason(f"{senders} {'send' if len(found) > 1 else 'sends'} events straight to "
                                 f"{ctx.name(entry)}: {rel.summary.strip().rstrip('.')}",
                                 f"relation:source:{name}->{entry.id}", rel.source, key))
+
+
+def existing_sources(ctx: Context) -> list[str]:
+    """The AWS sources outside the design that an existing resource named in starts_from is part of (a
+    DynamoDB table's stream): the producers write to them, and the design's entry reads them."""
+    from advisor.knowledge.vocabulary import STARTS_FROM
+
+    return [STARTS_FROM[v][1] for v in ctx.req.constraints.starts_from or [] if STARTS_FROM[v][0] == "source"]
+
+
+def check_starts_from(ctx: Context, design: Design) -> Outcome | None:
+    """The messages already arrive in an existing resource (an SQS queue, a table's stream): the design starts
+    there. A design starting elsewhere replaces what exists or leaves it out; the producers keep writing to it."""
+    wanted = ctx.req.constraints.starts_from
+    if not wanted:
+        return None
+    from advisor.knowledge.vocabulary import STARTS_FROM
+
+    key = "constraints.starts_from"
+    entry = design.path[0]
+    passed: list[Reason] = []
+    for value in wanted:
+        kind, ref, words = STARTS_FROM[value]
+        if kind == "service":
+            service, _, variant = ref.partition(":")
+            if entry.service != service or (variant and entry.variant != variant):
+                return _failed(f"the messages already arrive in {words}; this design starts at {ctx.name(entry)} "
+                               "instead", ctx.ref(entry, "model"), key)
+            passed.append(Reason.of(f"the design starts at {words} ({ctx.name(entry)})", ctx.ref(entry, "model"),
+                                    key))
+            continue
+        rel = next((r for o, r in ctx.kb.emits.get(ref, []) if o == entry), None)
+        if rel is None:
+            readers = listed(list(dict.fromkeys(ctx.name(o) for o, _r in ctx.kb.emits.get(ref, []))), "or")
+            ep = ctx.kb.endpoints[f"source:{ref}"]
+            return Outcome(False, Reason(f"the messages already arrive in {words}, which only {readers} read; "
+                                         f"not {ctx.name(entry)}", f"endpoint:source:{ref}", ep.source, key))
+        passed.append(Reason(f"{ctx.name(entry)} reads {words}: {rel.summary.strip().rstrip('.')}",
+                             f"relation:source:{ref}->{entry.id}", rel.source, key))
+    return Outcome(True, passed[0], passed[1:])
 
 
 def check_consumers(ctx: Context, design: Design) -> Outcome | None:
@@ -812,6 +859,7 @@ def _storage_systems() -> tuple[str, ...]:
 BY_PATH = frozenset({
     check_peak, check_message_size, check_filtering, check_priority, check_delay, check_region, check_managed,
     check_producer_protocols, check_protocols, check_migration, check_source_services, check_routing_features,
+    check_starts_from,
 })
 
 # Checks whose verdict depends on the volume that `mqadvise cost --scale/--sweep` multiplies (the peak and average
@@ -823,6 +871,6 @@ MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
     check_filtering, check_routing_features, check_consumer_buffer, check_priority, check_producers,
-    check_source_services, check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes,
+    check_source_services, check_starts_from, check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes,
     check_region, check_managed, check_producer_protocols, check_protocols, check_migration,
 )
