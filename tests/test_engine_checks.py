@@ -723,6 +723,16 @@ def test_pull_through_a_pipe_reading_a_named_source(run):
     assert_passes(out, "connection.delivery", "eventbridge.pipes.polls_sources", "polls Amazon DynamoDB")
 
 
+def test_a_workflow_sending_to_a_worker_is_not_judged_as_a_receiver(kb, make_req):
+    """The workflow named as a consumer hands the task to a polling worker: pull is judged at the worker."""
+    sfn, sqs = Option.parse("step-functions:standard"), Option.parse("sqs:standard")
+    req = make_req(connection={"delivery": "pull"}, constraints={"consumers": ["application", "workflow"]})
+    tree = Design.of_legs((Leg("workflow", (sfn,)), Leg("application", (sfn, sqs))))
+    assert_passes(C.check_delivery(Context(kb, req), tree), "connection.delivery", "sqs.delivery")
+    alone = Design.of_legs((Leg("workflow", (sfn,)),))  # started by the producers, nothing polls for it
+    assert not C.check_delivery(Context(kb, req), alone).ok
+
+
 def test_starts_from(run, kb):
     """An existing queue or table stream the messages arrive in is where the design starts."""
     out = run(C.check_starts_from, ("step-functions:standard",), constraints={"starts_from": ["sqs-queue"]})

@@ -156,12 +156,22 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactR
     return False, f"{ctx.name(end)} delivers by {', '.join(modes) or 'no listed mode'}, not {wanted}", ref
 
 
+def _workflow_sends_on(ctx: Context, design: Design, leg: Leg) -> bool:
+    """Is this leg the design's own workflow, named as a consumer, whose steps send to the other consumers?
+
+    The state machine then is where the work starts and what hands the messages on (a task token in a queue
+    for a worker to poll): it receives nothing itself, so push or pull describes the other legs."""
+    end = leg.end
+    return (leg.consumer == "workflow" and len(leg.path) == 1 and ctx.val(end, "model") == "workflow"
+            and any(other is not leg and end in other.path[:-1] for other in design.all_legs))
+
+
 def check_delivery(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.connection.delivery
     if wanted is None:
         return None
     key = "connection.delivery"
-    legs = ctx.active_legs(design)
+    legs = [leg for leg in ctx.active_legs(design) if not _workflow_sends_on(ctx, design, leg)]
     if not legs:
         return None  # sinks only: data is written into them; push or pull describes no reader here
     passed: list[tuple[str, FactRef | None]] = []
