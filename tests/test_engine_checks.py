@@ -733,6 +733,15 @@ def test_a_workflow_sending_to_a_worker_is_not_judged_as_a_receiver(kb, make_req
     assert not C.check_delivery(Context(kb, req), alone).ok
 
 
+def test_push_with_a_buffer_of_its_own_is_met_at_the_queue(run):
+    """consumer_buffer says the consumer takes messages from its own queue; push is then met at the queue."""
+    answers = {"connection": {"delivery": "push", "distribution": "p2p"}, "constraints": {"consumers": ["container"]}}
+    assert not run(C.check_delivery, "sqs:standard", **answers).ok  # a container polls its queue
+    answers["constraints"]["consumer_buffer"] = True
+    assert_passes(run(C.check_delivery, "sqs:standard", **answers), "connection.delivery", "sqs.persistence",
+                  "at its own pace")
+
+
 def test_starts_from(run, kb):
     """An existing queue or table stream the messages arrive in is where the design starts."""
     out = run(C.check_starts_from, ("step-functions:standard",), constraints={"starts_from": ["sqs-queue"]})

@@ -153,6 +153,12 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactR
         if pusher is not None:
             return True, f"{ctx.name(pusher)} pushes every message to each subscriber's queue", \
                 ctx.ref(pusher, "delivery")
+    if wanted == "push" and ctx.req.constraints.consumer_buffer and _buffer_of(ctx, leg) == end:
+        # consumer_buffer already says who decides when a message is processed: the consumer, taking it from a
+        # queue of its own. Push cannot hold at that interface, so it is met where messages reach the queue,
+        # which takes each one as it is sent (a pipe in front of the consumer would push at the pipe's pace)
+        return True, (f"the consumer takes each message from {ctx.name(end)} at its own pace (consumer_buffer); "
+                      f"{ctx.name(end)} receives every message as it is sent"), ctx.ref(end, "persistence")
     return False, f"{ctx.name(end)} delivers by {', '.join(modes) or 'no listed mode'}, not {wanted}", ref
 
 
