@@ -23,6 +23,9 @@ Producer = Literal["application", "aws-service", "saas", "iot-device", "on-premi
 # AWS services that send the events themselves (optional key added by mqadvise; knowledge/endpoints.yaml, source:*)
 SourceService = Literal["s3", "dynamodb", "cloudwatch-alarms", "cloudwatch-logs", "cloudwatch-metric-streams", "waf",
                         "guardduty", "ec2"]
+# Existing resources the messages already arrive in, which the design starts from (optional key added by mqadvise;
+# knowledge/vocabulary.py STARTS_FROM)
+StartsFrom = Literal["sqs-queue", "sns-topic", "kinesis-stream", "event-bus", "dynamodb-stream"]
 # Event-routing features a design must offer (optional key added by mqadvise; knowledge/vocabulary.py ROUTING_FEATURES)
 RoutingFeature = Literal["regional-failover", "api-destinations", "schema-registry"]
 Consumer = Literal["application", "lambda", "container", "http", "email", "sms", "mobile-push",
@@ -110,6 +113,9 @@ class Constraints(_Section):
     # Optional key added by mqadvise: which AWS services send (producers: aws-service alone cannot say that S3
     # notifies SNS directly while GuardDuty findings reach only EventBridge).
     source_services: list[SourceService] | None = None
+    # Optional key added by mqadvise: resources that exist already and that the messages arrive in (an SQS queue
+    # the storefront writes to, a DynamoDB table's stream): the design starts from them instead of replacing them.
+    starts_from: list[StartsFrom] | None = None
     consumers: list[Consumer] | None = None
     saas: list[str] | None = None
     schedule: str | None = None
@@ -120,8 +126,8 @@ class Constraints(_Section):
     # Optional key added by mqadvise (the contract allows new optional keys): quotas differ by Region.
     region: str | None = None
 
-    _lists = field_validator("routing_features", "producers", "source_services", "consumers", "saas", "protocols",
-                             mode="before")(
+    _lists = field_validator("routing_features", "producers", "source_services", "starts_from", "consumers", "saas",
+                             "protocols", mode="before")(
         classmethod(lambda cls, v: _one_or_many(v)))
 
     @field_validator("source_services")

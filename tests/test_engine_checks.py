@@ -98,7 +98,7 @@ COVERED = {
     "check_completion", "check_delivery", "check_distribution", "check_ordering",
     "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
     "check_filtering", "check_routing_features", "check_consumer_buffer", "check_priority", "check_delay", "check_processing", "check_producers",
-    "check_source_services", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
+    "check_source_services", "check_starts_from", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
     "check_region", "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
     # storage_checks.py
     "check_access", "check_primary", "check_local_latency", "check_storage_protocols", "check_available",
@@ -764,6 +764,58 @@ def test_pull_through_a_pipe_reading_a_named_source(run):
     answers["constraints"]["source_services"] = ["dynamodb"]
     out = run(C.check_delivery, ("eventbridge:pipes", "step-functions:standard"), **answers)
     assert_passes(out, "connection.delivery", "eventbridge.pipes.polls_sources", "polls Amazon DynamoDB")
+    del answers["constraints"]["source_services"]
+    answers["constraints"]["starts_from"] = ["dynamodb-stream"]  # the existing table's stream, named so
+    out = run(C.check_delivery, ("eventbridge:pipes", "step-functions:standard"), **answers)
+    assert_passes(out, "connection.delivery", "eventbridge.pipes.polls_sources", "polls Amazon DynamoDB")
+
+
+def test_a_workflow_sending_to_a_worker_is_not_judged_as_a_receiver(kb, make_req):
+    """The workflow named as a consumer hands the task to a polling worker: pull is judged at the worker."""
+    sfn, sqs = Option.parse("step-functions:standard"), Option.parse("sqs:standard")
+    req = make_req(connection={"delivery": "pull"}, constraints={"consumers": ["application", "workflow"]})
+    tree = Design.of_legs((Leg("workflow", (sfn,)), Leg("application", (sfn, sqs))))
+    assert_passes(C.check_delivery(Context(kb, req), tree), "connection.delivery", "sqs.delivery")
+    alone = Design.of_legs((Leg("workflow", (sfn,)),))  # started by the producers, nothing polls for it
+    assert not C.check_delivery(Context(kb, req), alone).ok
+
+
+def test_push_with_a_buffer_of_its_own_is_met_at_the_queue(run):
+    """consumer_buffer says the consumer takes messages from its own queue; push is then met at the queue."""
+    answers = {"connection": {"delivery": "push", "distribution": "p2p"}, "constraints": {"consumers": ["container"]}}
+    assert not run(C.check_delivery, "sqs:standard", **answers).ok  # a container polls its queue
+    answers["constraints"]["consumer_buffer"] = True
+    assert_passes(run(C.check_delivery, "sqs:standard", **answers), "connection.delivery", "sqs.persistence",
+                  "at its own pace")
+
+
+def test_starts_from(run, kb):
+    """An existing queue or table stream the messages arrive in is where the design starts."""
+    out = run(C.check_starts_from, ("step-functions:standard",), constraints={"starts_from": ["sqs-queue"]})
+    assert_fails(out, "constraints.starts_from", "step-functions.model", "already arrive in an existing SQS queue")
+    out = run(C.check_starts_from, ("sqs:standard", "eventbridge:pipes", "step-functions:standard"),
+              constraints={"starts_from": ["sqs-queue"]})
+    assert_passes(out, "constraints.starts_from", "sqs.model", "starts at an existing SQS queue")
+    assert run(C.check_starts_from, "sqs:fifo", constraints={"starts_from": ["sqs-queue"]}).ok
+    assert not run(C.check_starts_from, "eventbridge:pipes", constraints={"starts_from": ["event-bus"]}).ok
+    # a table's stream is outside the design: the entry must be a service that reads it (emits-to)
+    out = run(C.check_starts_from, "eventbridge:bus", constraints={"starts_from": ["dynamodb-stream"]})
+    r = assert_fails(out, "constraints.starts_from", "endpoint:source:dynamodb", "DynamoDB table's change stream")
+    assert "EventBridge Pipes" in r.text
+    out = run(C.check_starts_from, ("eventbridge:pipes", "step-functions:standard"),
+              constraints={"starts_from": ["dynamodb-stream"]})
+    assert_passes(out, "constraints.starts_from", "relation:source:dynamodb->eventbridge:pipes", "reads")
+
+
+def test_producers_write_to_the_existing_table_a_pipe_reads(run):
+    """Nothing publishes to a pipe; with the table's stream named, the application writes to the table."""
+    answers = {"constraints": {"producers": ["application"]}}
+    assert not run(C.check_producers, "eventbridge:pipes", **answers).ok
+    answers["constraints"]["starts_from"] = ["dynamodb-stream"]
+    out = run(C.check_producers, ("eventbridge:pipes", "step-functions:standard"), **answers)
+    assert_passes(out, "constraints.producers", "endpoint:source:dynamodb", "write to Amazon DynamoDB")
+    assert not run(C.check_producers, "kinesis-data-streams:on-demand",
+                   constraints={"producers": ["schedule"], "starts_from": ["sqs-queue"]}).ok
 
 
 def test_pull_through_firehose_reading_a_stream(run):

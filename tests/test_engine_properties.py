@@ -68,6 +68,7 @@ ANSWERS: dict[tuple[str, str], st.SearchStrategy] = {
     ("constraints", "routing_features"): one_or_more(R.RoutingFeature, 2),
     ("constraints", "producers"): one_or_more(R.Producer),
     ("constraints", "source_services"): one_or_more(R.SourceService, 2),
+    ("constraints", "starts_from"): one_or_more(R.StartsFrom, 2),
     ("constraints", "consumers"): one_or_more(R.Consumer),
     ("constraints", "saas"): st.lists(st.sampled_from(["salesforce", "Zendesk", "splunk", "slack", "datadog",
                                                        "no-such-crm"]), min_size=1, max_size=2, unique=True),

@@ -44,7 +44,7 @@ def test_paths_are_simple_walks_of_at_most_three_services(kb):
                 assert linked(kb, a, b), f"{a.id} -> {b.id} is not a relation"
 
 
-def test_every_leg_ends_where_its_consumer_is_reached_and_branches_only_at_a_fan_out(kb, make_req):
+def test_every_leg_ends_where_its_consumer_is_reached_and_branches_only_at_a_fan_out_or_a_workflow(kb, make_req):
     req = make_req(constraints={"consumers": ["lambda", "s3", "application"]})
     designs = W.messaging_designs(kb, Context(kb, req))
     assert designs and len({d.key for d in designs}) == len(designs)
@@ -61,8 +61,8 @@ def test_every_leg_ends_where_its_consumer_is_reached_and_branches_only_at_a_fan
                 nexts = {leg.path[leg.path.index(node) + 1] for leg in t.all_legs
                          if node in leg.path and leg.path.index(node) + 1 < len(leg.path)}
                 ends_here = any(leg.end == node for leg in t.all_legs)
-                if len(nexts) + ends_here > 1:
-                    assert D.fans_out(kb, node), (t.key, node.id)
+                if len(nexts) + ends_here > 1:  # a topic copies to each leg; a workflow's steps call each one
+                    assert D.fans_out(kb, node) or D.orchestrates(kb, node), (t.key, node.id)
 
 
 def test_a_queue_cannot_feed_two_legs(kb):
@@ -72,6 +72,12 @@ def test_a_queue_cannot_feed_two_legs(kb):
     stream = Option.parse("kinesis-data-streams:on-demand")
     ok = (Leg("lambda", (stream,)), Leg("s3", (stream, Option.parse("data-firehose"))))
     assert D.is_valid_tree(kb, ok, p2p_answered=False)
+
+
+def test_a_workflow_can_feed_two_legs(kb):
+    """One execution runs the workflow for its own consumer and calls SNS for the e-mail in a step."""
+    sfn, sns = Option.parse("step-functions:standard"), Option.parse("sns:standard")
+    assert D.is_valid_tree(kb, (Leg("workflow", (sfn,)), Leg("email", (sfn, sns))), p2p_answered=False)
 
 
 def test_the_search_is_bounded_and_deterministic(kb, make_req):

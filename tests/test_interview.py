@@ -76,6 +76,12 @@ def test_source_services_only_when_aws_services_send(kb, producers, asked):
     assert iv.requirements().constraints.source_services == (["s3", "dynamodb"] if asked else None)
 
 
+def test_starts_from_is_asked_with_the_senders(kb):
+    iv, seen = _walk(kb, {"scope": "connection", "producers": "application", "starts-from": "sqs-queue"})
+    assert seen.index("producers") < seen.index("starts-from")
+    assert iv.requirements().constraints.starts_from == ["sqs-queue"]
+
+
 @pytest.mark.parametrize("scope,asked", [("connection", True), ("storage", False)])
 def test_many_to_many_asked_for_connections(kb, scope, asked):
     iv, seen = _walk(kb, {"scope": scope, "many-to-many": "yes"})

@@ -249,11 +249,12 @@ def test_source_services_must_be_listed_and_among_the_producers(cli, tmp_path):
 def test_added_lists_use_the_knowledge_vocabulary():
     from typing import get_args
 
-    from advisor.knowledge.vocabulary import ROUTING_FEATURES, SOURCE_SERVICES
-    from advisor.requirements import RoutingFeature, SourceService
+    from advisor.knowledge.vocabulary import ROUTING_FEATURES, SOURCE_SERVICES, STARTS_FROM
+    from advisor.requirements import RoutingFeature, SourceService, StartsFrom
 
     assert get_args(SourceService) == SOURCE_SERVICES
     assert get_args(RoutingFeature) == tuple(ROUTING_FEATURES)
+    assert get_args(StartsFrom) == tuple(STARTS_FROM)
 
 
 SURROGATE_BASE = ("version: 1\nname: sur\nconnection: {data: messaging, completion: async, delivery: pull, "

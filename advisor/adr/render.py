@@ -179,6 +179,8 @@ def drivers(req) -> list[str]:
         out.append(f"Producers: {', '.join(k.producers)}")
     if k.source_services:
         out.append(f"Events sent by the AWS services: {', '.join(k.source_services)}")
+    if k.starts_from:
+        out.append(f"Starts from existing resources: {', '.join(k.starts_from)}")
     if k.consumers:
         out.append(f"Consumers: {', '.join(k.consumers)}")
     if k.saas:

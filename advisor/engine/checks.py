@@ -165,7 +165,7 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, tuple
         # ... and so does a pipe at the entry reading a named AWS source (a table's DynamoDB stream)
         entry = leg.path[0]
         if ctx.val(entry, "polls_sources"):
-            for name in ctx.req.constraints.source_services or []:
+            for name in [*(ctx.req.constraints.source_services or []), *existing_sources(ctx)]:
                 if any(o == entry for o, _r in ctx.kb.emits.get(name, [])):
                     return True, (f"{ctx.name(entry)} polls {ctx.kb.endpoints[f'source:{name}'].name} for the "
                                   "consumer"), _cite(ctx.ref(entry, "polls_sources"))
@@ -177,7 +177,23 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, tuple
         if pusher is not None:
             return True, f"{ctx.name(pusher)} pushes every message to each subscriber's queue", \
                 _cite(ctx.ref(pusher, "delivery"))
+    if wanted == "push" and ctx.req.constraints.consumer_buffer and _buffer_of(ctx, leg) == end:
+        # consumer_buffer already says who decides when a message is processed: the consumer, taking it from a
+        # queue of its own. Push cannot hold at that interface, so it is met where messages reach the queue,
+        # which takes each one as it is sent (a pipe in front of the consumer would push at the pipe's pace)
+        return True, (f"the consumer takes each message from {ctx.name(end)} at its own pace (consumer_buffer); "
+                      f"{ctx.name(end)} receives every message as it is sent"), _cite(ctx.ref(end, "persistence"))
     return False, f"{ctx.name(end)} delivers by {', '.join(modes) or 'no listed mode'}, not {wanted}", _cite(ref)
+
+
+def _workflow_sends_on(ctx: Context, design: Design, leg: Leg) -> bool:
+    """Is this leg the design's own workflow, named as a consumer, whose steps send to the other consumers?
+
+    The state machine then is where the work starts and what hands the messages on (a task token in a queue
+    for a worker to poll): it receives nothing itself, so push or pull describes the other legs."""
+    end = leg.end
+    return (leg.consumer == "workflow" and len(leg.path) == 1 and ctx.val(end, "model") == "workflow"
+            and any(other is not leg and end in other.path[:-1] for other in design.all_legs))
 
 
 def check_delivery(ctx: Context, design: Design) -> Outcome | None:
@@ -185,7 +201,7 @@ def check_delivery(ctx: Context, design: Design) -> Outcome | None:
     if wanted is None:
         return None
     key = "connection.delivery"
-    legs = ctx.active_legs(design)
+    legs = [leg for leg in ctx.active_legs(design) if not _workflow_sends_on(ctx, design, leg)]
     if not legs:
         return None  # sinks only: data is written into them; push or pull describes no reader here
     first: Reason | None = None
@@ -623,6 +639,13 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
         return None
     key = "constraints.producers"
     entry, ref, have, missing = _entry_lacks(ctx, design, "producers", wanted)
+    read = [n for n in existing_sources(ctx) if any(o == entry for o, _r in ctx.kb.emits.get(n, []))]
+    if missing and read:
+        # the producers write to an existing table whose stream the entry reads; nothing publishes to the entry
+        ep = ctx.kb.endpoints[f"source:{read[0]}"]
+        return Outcome(True, Reason(f"the {', '.join(wanted)} producers write to {ep.name}, which "
+                                    f"{ctx.name(entry)} reads; nothing publishes to {ctx.name(entry)} itself",
+                                    f"endpoint:source:{read[0]}", ep.source, key))
     if missing:
         return _failed(f"{ctx.name(entry)} does not take input from {', '.join(missing)} producers", ref, key)
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
@@ -654,6 +677,46 @@ def check_source_services(ctx: Context, design: Design) -> Outcome | None:
     return Outcome(True, Reason(f"{senders} {'send' if len(found) > 1 else 'sends'} events straight to "
                                 f"{ctx.name(entry)}: {rel.summary.strip().rstrip('.')}",
                                 f"relation:source:{name}->{entry.id}", rel.source, key))
+
+
+def existing_sources(ctx: Context) -> list[str]:
+    """The AWS sources outside the design that an existing resource named in starts_from is part of (a
+    DynamoDB table's stream): the producers write to them, and the design's entry reads them."""
+    from advisor.knowledge.vocabulary import STARTS_FROM
+
+    return [STARTS_FROM[v][1] for v in ctx.req.constraints.starts_from or [] if STARTS_FROM[v][0] == "source"]
+
+
+def check_starts_from(ctx: Context, design: Design) -> Outcome | None:
+    """The messages already arrive in an existing resource (an SQS queue, a table's stream): the design starts
+    there. A design starting elsewhere replaces what exists or leaves it out; the producers keep writing to it."""
+    wanted = ctx.req.constraints.starts_from
+    if not wanted:
+        return None
+    from advisor.knowledge.vocabulary import STARTS_FROM
+
+    key = "constraints.starts_from"
+    entry = design.path[0]
+    passed: list[Reason] = []
+    for value in wanted:
+        kind, ref, words = STARTS_FROM[value]
+        if kind == "service":
+            service, _, variant = ref.partition(":")
+            if entry.service != service or (variant and entry.variant != variant):
+                return _failed(f"the messages already arrive in {words}; this design starts at {ctx.name(entry)} "
+                               "instead", ctx.ref(entry, "model"), key)
+            passed.append(Reason.of(f"the design starts at {words} ({ctx.name(entry)})", ctx.ref(entry, "model"),
+                                    key))
+            continue
+        rel = next((r for o, r in ctx.kb.emits.get(ref, []) if o == entry), None)
+        if rel is None:
+            readers = listed(list(dict.fromkeys(ctx.name(o) for o, _r in ctx.kb.emits.get(ref, []))), "or")
+            ep = ctx.kb.endpoints[f"source:{ref}"]
+            return Outcome(False, Reason(f"the messages already arrive in {words}, which only {readers} read; "
+                                         f"not {ctx.name(entry)}", f"endpoint:source:{ref}", ep.source, key))
+        passed.append(Reason(f"{ctx.name(entry)} reads {words}: {rel.summary.strip().rstrip('.')}",
+                             f"relation:source:{ref}->{entry.id}", rel.source, key))
+    return Outcome(True, passed[0], passed[1:])
 
 
 def check_consumers(ctx: Context, design: Design) -> Outcome | None:
@@ -852,6 +915,7 @@ def _storage_systems() -> tuple[str, ...]:
 BY_PATH = frozenset({
     check_peak, check_message_size, check_filtering, check_priority, check_delay, check_region, check_managed,
     check_producer_protocols, check_protocols, check_migration, check_source_services, check_routing_features,
+    check_starts_from,
 })
 
 # Checks whose verdict depends on the volume that `mqadvise cost --scale/--sweep` multiplies (the peak and average
@@ -863,6 +927,6 @@ MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
     check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
     check_filtering, check_routing_features, check_consumer_buffer, check_priority, check_producers,
-    check_source_services, check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes,
+    check_source_services, check_starts_from, check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes,
     check_region, check_managed, check_producer_protocols, check_protocols, check_migration,
 )

@@ -3,8 +3,8 @@
 A leg is a simple path of services from the entry to a service that delivers to one kind of consumer the
 user named (Lambda, applications, S3 ...). Legs that share a prefix share those services, so a design is a
 small tree: a stream read by Lambda *and* delivered to S3 through Firehose is one stream with two legs.
-Branching is only possible at a service that gives every reader its own copy (publish/subscribe): a queue
-hands each message to one consumer, so two legs cannot leave it.
+Branching is only possible at a service that gives every reader its own copy (publish/subscribe) or that runs
+steps calling a service each (a workflow): a queue hands each message to one consumer, so two legs cannot leave it.
 
 The search is bounded: paths have at most MAX_PATH services, and per kind of consumer only the
 LEG_CHOICES best legs from each entry (fewest failed requirements, then fewest services) are combined.
@@ -51,6 +51,14 @@ def fans_out(kb: KnowledgeBase, opt: Option) -> bool:
     return "pubsub" in (kb.value(opt, "distribution") or [])
 
 
+def orchestrates(kb: KnowledgeBase, opt: Option) -> bool:
+    """Does this service run steps that each call a service of their own (a workflow's tasks)?
+
+    A workflow hands no message to a reader: one execution calls Lambda, then SNS, then a queue, so legs may
+    branch at it as they do at a topic."""
+    return bool(kb.value(opt, "orchestration"))
+
+
 def is_valid_tree(kb: KnowledgeBase, legs: tuple[Leg, ...], p2p_answered: bool) -> bool:
     """Legs form a tree (one way into every service) that branches only where a service fans out."""
     parent: dict[Option, Option | None] = {}
@@ -67,7 +75,7 @@ def is_valid_tree(kb: KnowledgeBase, legs: tuple[Leg, ...], p2p_answered: bool) 
     for opt in parent:
         branches = len(children.get(opt, ())) + (1 if opt in ends else 0)
         kinds_here = ends.get(opt, 0)
-        if branches > 1 and not fans_out(kb, opt):
+        if branches > 1 and not (fans_out(kb, opt) or orchestrates(kb, opt)):
             return False
         # several kinds of consumer pulling from one queue compete for its messages, unless each subscriber of
         # a fanning-out parent gets its own queue (SNS to a queue per subscriber) or p2p was asked; a service

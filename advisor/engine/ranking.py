@@ -293,10 +293,13 @@ def into_stores_only(ctx: Context) -> bool:
 
 
 def _implied_producers(c) -> list[str]:
-    """Unanswered producers: a schedule, SaaS products or AWS source services named elsewhere are the senders,
-    else an application."""
+    """Unanswered producers: a schedule, SaaS products or AWS source services named elsewhere (or a table's stream
+    the design starts from) are the senders, else an application."""
+    from advisor.knowledge.vocabulary import STARTS_FROM
+
+    outside = [v for v in c.starts_from or [] if STARTS_FROM[v][0] == "source"]  # a table's stream sends
     implied = (["schedule"] if c.schedule else []) + (["saas"] if c.saas else []) + (
-        ["aws-service"] if c.source_services else [])
+        ["aws-service"] if c.source_services or outside else [])
     return implied or ["application"]
 
 

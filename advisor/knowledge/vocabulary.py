@@ -48,6 +48,17 @@ PRODUCERS = ("application", "aws-service", "saas", "iot-device", "on-premises", 
 # delivers to directly is a relation of type emits-to from its endpoint (source:<name>) in relations.yaml.
 SOURCE_SERVICES = ("s3", "dynamodb", "cloudwatch-alarms", "cloudwatch-logs", "cloudwatch-metric-streams", "waf",
                    "guardduty", "ec2")
+# Existing resources a design may have to start from (constraints.starts_from): the service whose option must be
+# the design's entry ("service", "sqs" or "eventbridge:bus"), or the AWS source outside the design whose emits-to
+# relations name the entries that read it ("source", "dynamodb": a table's DynamoDB stream); and how the engine
+# names the resource.
+STARTS_FROM: dict[str, tuple[str, str, str]] = {
+    "sqs-queue": ("service", "sqs", "an existing SQS queue"),
+    "sns-topic": ("service", "sns", "an existing SNS topic"),
+    "kinesis-stream": ("service", "kinesis-data-streams", "an existing Kinesis data stream"),
+    "event-bus": ("service", "eventbridge:bus", "an existing EventBridge event bus"),
+    "dynamodb-stream": ("source", "dynamodb", "an existing DynamoDB table's change stream"),
+}
 CONSUMERS = (
     "application", "lambda", "container", "http", "email", "sms", "mobile-push",
     "s3", "redshift", "opensearch", "analytics", "saas", "workflow",
