@@ -38,6 +38,7 @@ class Context:
         self._refs: dict[tuple[Option, str], FactRef | None] = {}  # plain dict: the walk asks ~20,000 times
         self.by_path: dict[tuple, Outcome | None] = {}  # outcomes of the BY_PATH checks, per path
         self.judged_data_kind: tuple[str | None, str | None] | None = None  # ranking.data_kind, once per run
+        self._analysed_store: tuple[FactRef | None] | None = None  # analysed_store(), once per run
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)
@@ -55,7 +56,34 @@ class Context:
         return self.kb.display_name(opt)
 
     def consumers_wanted(self) -> list[str]:
-        return list(self.req.constraints.consumers or [])
+        """The consumer kinds a design must reach: analytics named next to a store it reads in place is served
+        by the store's leg (see analysed_store)."""
+        wanted = list(self.req.constraints.consumers or [])
+        if "analytics" in wanted and self.analysed_store() is not None:
+            wanted.remove("analytics")
+        return wanted
+
+    def analysed_store(self) -> FactRef | None:
+        """The named store that analytics reads the data in, when the analytics is of the stored data.
+
+        The analytics consumer is something that analyses data as it flows; a store analysed in place (Athena
+        over S3, Redshift itself) named beside it is where the analysis reads, unless the data are judged a
+        stream, which readers analyse as it flows (a live dashboard on a stream, archived to S3 too).
+        """
+        if self._analysed_store is None:
+            from advisor.engine.ranking import data_kind
+
+            found = None
+            consumers = self.req.constraints.consumers or []
+            if "analytics" in consumers and data_kind(self)[0] != "streaming":
+                for kind in consumers:
+                    ep = self.kb.endpoints.get(f"consumer:{kind}")
+                    fact = ep.facts.get("analysed_in_place") if ep else None
+                    if fact is not None and fact.value:
+                        found = FactRef(f"consumer:{kind}.analysed_in_place", fact)
+                        break
+            self._analysed_store = (found,)
+        return self._analysed_store[0]
 
     def active_legs(self, design: Design) -> list[Leg]:
         """Legs to consumers that act on messages (applications, Lambda, containers, workflows).
@@ -640,7 +668,13 @@ def check_consumers(ctx: Context, design: Design) -> Outcome | None:
         by_node.setdefault(opt, []).append(kind)
     parts = [f"{ctx.name(o)} delivers to {', '.join(k)}" for o, k in by_node.items()]
     first = next(iter(by_node))
-    return _passed("; ".join(parts), ctx.ref(first, "consumers"), key)
+    watch = []
+    store = ctx.analysed_store()
+    if store is not None:
+        where = ctx.kb.endpoints[store.id.split(".", 1)[0]].name
+        watch.append(Reason.of(f"analytics reads the data where they land ({where}, analysed in place), so it needs "
+                               "no delivery of its own", store, key))
+    return _passed("; ".join(parts), ctx.ref(first, "consumers"), key, watch)
 
 
 def _connector_matches(wanted: str, have: list[str]) -> bool:

@@ -123,6 +123,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "encryption_at_rest": ("bool", None),
     "orchestration": ("bool", None),
     "schedule": ("bool", None),
+    "analysed_in_place": ("bool", None),  # a consumer store the analysis reads in place (consumer endpoints)
     "operations": ("enum", OPERATIONS),
     "producers": ("list", PRODUCERS),
     "consumers": ("list", CONSUMERS),
