@@ -617,9 +617,28 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
         return None
     key = "constraints.producers"
     entry, ref, have, missing = _entry_lacks(ctx, design, "producers", wanted)
+    on_site = _on_premises_saas(ctx, entry) if "on-premises" in missing and "saas" in have else None
+    if on_site is not None:  # the on-premises producer is the named product's own installation (SAP on premises)
+        missing.remove("on-premises")
     if missing:
         return _failed(f"{ctx.name(entry)} does not take input from {', '.join(missing)} producers", ref, key)
+    if on_site is not None:
+        product, site_ref = on_site
+        return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}: its {product} connector reaches "
+                       f"{product} installed on premises", site_ref, key)
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
+
+
+def _on_premises_saas(ctx: Context, entry: Option) -> tuple[str, FactRef] | None:
+    """A SaaS product named by the user whose connector at this entry also reaches it installed on premises:
+    "on-premises" next to it then says where that product runs, not that another kind of system sends."""
+    ref = ctx.ref(entry, "on_premises_connectors")
+    if ref is None:
+        return None
+    for product in ctx.req.constraints.saas or []:
+        if _connector_matches(product, ref.fact.value):
+            return product, ref
+    return None
 
 
 def check_source_services(ctx: Context, design: Design) -> Outcome | None:

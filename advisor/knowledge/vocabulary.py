@@ -129,6 +129,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "consumers": ("list", CONSUMERS),
     "protocols": ("list", PROTOCOLS),
     "saas": ("list", None),
+    "on_premises_connectors": ("list", None),  # SaaS connectors that also reach the product installed on premises
     "primary_producers": ("list", PRODUCERS),
     "scaling": ("text", None),
     "pricing": ("text", None),
