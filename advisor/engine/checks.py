@@ -723,8 +723,39 @@ def check_saas(ctx: Context, design: Design) -> Outcome | None:
 def check_schedule(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.schedule:
         return None
-    return _any_node(ctx, design, "schedule", "constraints.schedule",
+    key = "constraints.schedule"
+    senders = _scheduled_senders(ctx)
+    if senders:
+        # the producers' data must move into the sinks at the scheduled times: a schedule that sends only an event
+        # of its own (a scheduled rule, a schedule's fixed input) moves none of them
+        own = None
+        for opt in design.path:
+            if not ctx.val(opt, "schedule"):
+                continue
+            ref = ctx.ref(opt, "schedule_sends")
+            if ref is not None and ref.fact.value == "source-data":
+                return _passed(f"{ctx.name(opt)} moves the {' and '.join(senders)} producers' data at each scheduled "
+                               "run", ref, key)
+            own = own or (opt, ref)
+        if own is not None:
+            opt, ref = own
+            return _failed(f"{ctx.name(opt)}'s schedule sends an event of its own at each run; the "
+                           f"{' and '.join(senders)} producers' data are not moved on the schedule", ref, key)
+    return _any_node(ctx, design, "schedule", key,
                      "{name} runs on a cron or rate schedule", "{name} cannot start work on a schedule")
+
+
+def _scheduled_senders(ctx: Context) -> list[str]:
+    """The producers whose data a schedule must move: answered producers that are not the schedule itself, when
+    every consumer only receives data (a sink such as S3 or a SaaS product) and so does no work of its own that
+    a scheduled event could start."""
+    from advisor.knowledge.vocabulary import SINK_CONSUMERS
+
+    producers = ctx.req.constraints.producers or []
+    consumers = ctx.consumers_wanted()
+    if "schedule" in producers or not consumers or not set(consumers) <= set(SINK_CONSUMERS):
+        return []
+    return list(producers)
 
 
 def check_workflow(ctx: Context, design: Design) -> Outcome | None:
