@@ -623,21 +623,22 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
     if missing:
         return _failed(f"{ctx.name(entry)} does not take input from {', '.join(missing)} producers", ref, key)
     if on_site is not None:
-        product, site_ref = on_site
-        return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}: its {product} connector reaches "
+        product, connector, site_ref = on_site
+        return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}: its {connector} connector reaches "
                        f"{product} installed on premises", site_ref, key)
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
 
 
-def _on_premises_saas(ctx: Context, entry: Option) -> tuple[str, FactRef] | None:
-    """A SaaS product named by the user whose connector at this entry also reaches it installed on premises:
-    "on-premises" next to it then says where that product runs, not that another kind of system sends."""
+def _on_premises_saas(ctx: Context, entry: Option) -> tuple[str, str, FactRef] | None:
+    """A SaaS product named by the user whose connector at this entry also reaches it installed on premises
+    (product, connector, fact): "on-premises" next to it says where that product runs, not another sender."""
     ref = ctx.ref(entry, "on_premises_connectors")
     if ref is None:
         return None
     for product in ctx.req.constraints.saas or []:
-        if _connector_matches(product, ref.fact.value):
-            return product, ref
+        connector = next((c for c in ref.fact.value if _connector_matches(product, [c])), None)
+        if connector is not None:
+            return product, connector, ref
     return None
 
 
