@@ -97,3 +97,15 @@ def test_a_scheduled_event_still_starts_work_at_a_consumer_that_acts(kb, make_re
 def test_a_schedule_that_is_the_producer_sends_its_own_event(kb, make_req):
     out = _schedule(kb, make_req, ["schedule"], ["saas"], "eventbridge:bus")
     assert out.ok, out.reason
+
+
+# ---- an edge that carries only some producers' data ----------------------------------------------------
+
+
+def test_appflow_hands_eventbridge_only_saas_events(kb, make_req):
+    ctx = Context(kb, make_req(constraints={"producers": ["application"], "consumers": ["lambda"]}))
+    out = C.check_producers(ctx, _design(["lambda"], "appflow", "eventbridge:bus"))
+    assert not out.ok and out.reason.fact == "relation:appflow->eventbridge:bus"
+    assert out.reason.source.startswith("https://docs.aws.amazon.com/appflow/")
+    ctx = Context(kb, make_req(constraints={"producers": ["saas"], "consumers": ["lambda"], "saas": ["salesforce"]}))
+    assert C.check_producers(ctx, _design(["lambda"], "appflow", "eventbridge:bus")).ok

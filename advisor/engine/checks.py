@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from advisor.engine import units
 from advisor.engine.result import Design, Leg, Reason
 from advisor.knowledge.base import FactRef, KnowledgeBase, Option
+from advisor.knowledge.schema import Relation
 from advisor.phrases import listed
 
 ORDER_RANK = {"none": 0, "per-key": 1, "global": 2}
@@ -39,6 +40,7 @@ class Context:
         self.by_path: dict[tuple, Outcome | None] = {}  # outcomes of the BY_PATH checks, per path
         self.judged_data_kind: tuple[str | None, str | None] | None = None  # ranking.data_kind, once per run
         self._analysed_store: tuple[FactRef | None] | None = None  # analysed_store(), once per run
+        self._narrow: dict[Option, dict[Option, Relation]] | None = None  # narrow_edges(), once per run
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)
@@ -62,6 +64,18 @@ class Context:
         if "analytics" in wanted and self.analysed_store() is not None:
             wanted.remove("analytics")
         return wanted
+
+    def narrow_edges(self) -> dict[Option, dict[Option, Relation]]:
+        """Edges that carry only some producers' data (a relation with ``producers``), by their two ends; a pair
+        also joined by an unrestricted relation is not narrow."""
+        if self._narrow is None:
+            self._narrow = {}
+            for here, edges in self.kb.adjacency.items():
+                for there, _rel in edges:
+                    rels = [r for o, r in edges if o == there]
+                    if all(r.producers is not None for r in rels):
+                        self._narrow.setdefault(here, {})[there] = rels[0]
+        return self._narrow
 
     def analysed_store(self) -> FactRef | None:
         """The named store that analytics reads the data in, when the analytics is of the stored data.
@@ -622,11 +636,35 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
         missing.remove("on-premises")
     if missing:
         return _failed(f"{ctx.name(entry)} does not take input from {', '.join(missing)} producers", ref, key)
+    carried = ["saas" if p == "on-premises" and on_site is not None else p for p in wanted]
+    narrow = _narrow_edge(ctx, design, carried)
+    if narrow is not None:
+        return narrow
     if on_site is not None:
         product, connector, site_ref = on_site
         return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}: its {connector} connector reaches "
                        f"{product} installed on premises", site_ref, key)
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
+
+
+def _narrow_edge(ctx: Context, design: Design, producers: list[str]) -> Outcome | None:
+    """A failure when an edge of the design carries only some producers' data (AppFlow hands EventBridge only the
+    Salesforce events of an event-triggered flow) and others were named."""
+    narrow = ctx.narrow_edges()
+    if not narrow or not any(o in narrow for o in design.path):
+        return None
+    for leg in design.all_legs:
+        for here, there in zip(leg.path, leg.path[1:], strict=False):
+            rel = narrow.get(here, {}).get(there)
+            if rel is None:
+                continue
+            others = [p for p in producers if p not in rel.producers]
+            if others:
+                return Outcome(False, Reason(
+                    f"{ctx.name(here)} passes only {' and '.join(rel.producers)} producers' data on to "
+                    f"{ctx.name(there)} ({rel.summary.strip().rstrip('.')}); the {' and '.join(others)} producers' "
+                    "data do not reach it", f"relation:{here.id}->{there.id}", rel.source, "constraints.producers"))
+    return None
 
 
 def _on_premises_saas(ctx: Context, entry: Option) -> tuple[str, str, FactRef] | None:

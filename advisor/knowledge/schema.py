@@ -174,6 +174,7 @@ class Relation(_Strict):
     summary: str
     code_changes: Literal["none", "minimal", "allowed"] | None = None
     protocols: list[str] | None = None
+    producers: list[str] | None = None  # the producer kinds whose data the edge carries (None: whatever arrives)
     source: Url
     as_of: datetime.date
 
