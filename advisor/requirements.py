@@ -81,6 +81,9 @@ class Connection(_Section):
 class Constraints(_Section):
     ordering: Ordering | None = None
     deduplication: bool | None = None
+    # Optional key added by mqadvise: processing a message twice has the effect of processing it once (an upsert,
+    # a PUT), so at-least-once delivery or execution is enough and nothing need run exactly once.
+    idempotent: bool | None = None
     peak_per_second: float | None = Field(default=None, ge=0)
     # Optional key added by mqadvise: the mean rate over a month, for cost estimates (defaults to the peak).
     average_per_second: float | None = Field(default=None, ge=0)
@@ -99,6 +102,10 @@ class Constraints(_Section):
     # to another Region, calls to third-party HTTPS APIs with managed authorization and a rate limit, a registry
     # of event schemas).
     routing_features: list[RoutingFeature] | None = None
+    # Optional key added by mqadvise: many producers (services, teams, accounts) and many consumers meet at one
+    # router that sends each event to the consumers whose rules match its content, the producers naming no
+    # destination: what AWS builds event buses for ("routing events from many sources to many targets").
+    many_to_many: bool | None = None
     producers: list[Producer] | None = None
     # Optional key added by mqadvise: which AWS services send (producers: aws-service alone cannot say that S3
     # notifies SNS directly while GuardDuty findings reach only EventBridge).

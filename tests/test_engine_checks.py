@@ -719,6 +719,16 @@ def test_pull_through_a_pipe_reading_a_named_source(run):
     assert_passes(out, "connection.delivery", "eventbridge.pipes.polls_sources", "polls Amazon DynamoDB")
 
 
+def test_pull_through_firehose_reading_a_stream(run):
+    """Firehose reads the Kinesis data stream it is configured with, on its HTTP destination's behalf, as a pipe
+    polls its source; fed by a topic (which pushes), it fetches nothing."""
+    answers = {"connection": {"delivery": "pull"}, "constraints": {"consumers": ["http"]}}
+    out = run(C.check_delivery, ("kinesis-data-streams:on-demand", "data-firehose"), **answers)
+    assert_passes(out, "connection.delivery", "relation:kinesis-data-streams:on-demand->data-firehose",
+                  "Amazon Data Firehose polls Amazon Kinesis Data Streams")
+    assert not run(C.check_delivery, ("sns:standard", "data-firehose"), **answers).ok
+
+
 def test_consumers(run):
     out = run(C.check_consumers, "sqs:standard", constraints={"consumers": ["email"]})
     assert_fails(out, "constraints.consumers", "sqs.consumers", "nothing in this design delivers to email")

@@ -63,6 +63,8 @@ ANSWERS: dict[tuple[str, str], st.SearchStrategy] = {
     ("constraints", "filtering"): st.booleans(),
     ("constraints", "priority"): st.booleans(),
     ("constraints", "consumer_buffer"): st.booleans(),
+    ("constraints", "many_to_many"): st.booleans(),
+    ("constraints", "idempotent"): st.booleans(),
     ("constraints", "routing_features"): one_or_more(R.RoutingFeature, 2),
     ("constraints", "producers"): one_or_more(R.Producer),
     ("constraints", "source_services"): one_or_more(R.SourceService, 2),

@@ -185,6 +185,34 @@ def test_unasked_ordering_costs_fifo_a_preference(kb, make_req, advise):
     assert any("ordering and deduplication that were not asked for" in t for _w, t in fifo.tiers["preference"])
 
 
+def test_many_producers_and_consumers_meeting_at_one_router_is_an_event_bus(kb, make_req, advise):
+    """SNS filter policies meet the same answers; routing many sources to many targets is what a bus is for."""
+    answers = {"connection": {"data": "messaging", "completion": "async", "distribution": "pubsub"},
+               "constraints": {"filtering": True, "producers": ["application"], "consumers": ["lambda"]}}
+    assert ids(advise(make_req(**answers))) == {"sns:standard"}  # the documented default for application fan-out
+    answers["constraints"]["many_to_many"] = True
+    req = make_req(**answers)
+    assert ids(advise(req)) == {"eventbridge:bus"}
+    ctx = Context(kb, req)
+    topic = W.rank_passing(ctx, [W.evaluate(ctx, legs(("lambda", "sns:standard")))])[0]
+    assert any("many sources to many targets" in t for _w, t in topic.tiers["fitness"])
+
+
+def test_a_short_idempotent_workflow_is_express(kb, make_req, advise):
+    """Without a rate, Standard is the documented default; idempotent steps do not need its exactly-once runs."""
+    answers = {"constraints": {"workflow": "orchestration", "workflow_minutes": 0.05, "producers": ["application"],
+                               "consumers": ["lambda"]}}
+    assert ids(advise(make_req(**answers))) == {"step-functions:standard"}
+    answers["constraints"]["idempotent"] = True
+    req = make_req(**answers)
+    assert ids(advise(req)) == {"step-functions:express"}
+    ctx = Context(kb, req)
+    standard = W.rank_passing(ctx, [W.evaluate(ctx, legs(("lambda", "step-functions:standard")))])[0]
+    assert any("exactly once" in t for _w, t in standard.tiers["preference"])
+    answers["constraints"]["deduplication"] = True  # never twice: only Standard passes
+    assert ids(advise(make_req(**answers))) == {"step-functions:standard"}
+
+
 def test_candidates_are_sorted_by_tiers_and_json_carries_them(make_req, advise):
     result = advise(make_req(connection={"distribution": "pubsub"}, constraints={"consumers": ["application"]}))
     keys = [tier_key(c) for c in result.candidates]

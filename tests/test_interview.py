@@ -76,6 +76,24 @@ def test_source_services_only_when_aws_services_send(kb, producers, asked):
     assert iv.requirements().constraints.source_services == (["s3", "dynamodb"] if asked else None)
 
 
+@pytest.mark.parametrize("scope,asked", [("connection", True), ("storage", False)])
+def test_many_to_many_asked_for_connections(kb, scope, asked):
+    iv, seen = _walk(kb, {"scope": scope, "many-to-many": "yes"})
+    assert ("many-to-many" in seen) is asked
+    if asked:
+        assert seen.index("many-to-many") == seen.index("filtering") + 1
+    assert iv.requirements().constraints.many_to_many is (True if asked else None)
+
+
+@pytest.mark.parametrize("scope,asked", [("connection", True), ("storage", False)])
+def test_idempotent_asked_after_deduplication(kb, scope, asked):
+    iv, seen = _walk(kb, {"scope": scope, "idempotent": "yes"})
+    assert ("idempotent" in seen) is asked
+    if asked:
+        assert seen.index("idempotent") == seen.index("deduplication") + 1
+    assert iv.requirements().constraints.idempotent is (True if asked else None)
+
+
 @pytest.mark.parametrize("consumers,asked", [("container", True), ("lambda, s3", True), ("", False)])
 def test_consumer_buffer_only_when_consumers_are_named(kb, consumers, asked):
     iv, seen = _walk(kb, {"scope": "connection", "consumers": consumers, "consumer-buffer": "yes"})

@@ -147,6 +147,9 @@ def drivers(req) -> list[str]:
     if k.deduplication is not None:
         out.append(_yes(k.deduplication, "Duplicates are dropped by the service (deduplication)",
                         "No deduplication by the service needed"))
+    if k.idempotent is not None:
+        out.append(_yes(k.idempotent, "Processing a message twice is harmless (idempotent)",
+                        "Processing a message twice is not harmless"))
     if k.peak_per_second is not None:
         out.append(f"Peak load of {_number(k.peak_per_second)} messages per second")
     if k.message_kib is not None:
@@ -164,6 +167,9 @@ def drivers(req) -> list[str]:
                         "No filtering needed"))
     if k.routing_features:
         out.append(f"Event-routing features: {', '.join(k.routing_features)}")
+    if k.many_to_many is not None:
+        out.append(_yes(k.many_to_many, "Many producers and consumers meet at one router that routes each event by "
+                        "its content", "No router shared by many producers and consumers is needed"))
     if k.consumer_buffer is not None:
         out.append(_yes(k.consumer_buffer, "Each consumer takes messages from a queue of its own, at its own pace",
                         "Consumers may be pushed to directly"))

@@ -65,7 +65,16 @@ app.add_typer(study_cmd.app, name="study")
 app.add_typer(adr_cmd.app, name="adr")
 
 
+# A run of mqadvise builds tens of thousands of long-lived objects (imports, the knowledge, the walk's designs)
+# and almost no cyclic garbage: at Python's default threshold (700) the collector runs ~130 times per `advise`
+# and frees some 800 objects, about 2.5% of a cold run. It still runs, every 100,000 net allocations.
+GC_THRESHOLD = (100_000, 10, 10)
+
+
 def main() -> None:
+    import gc
+
+    gc.set_threshold(*GC_THRESHOLD)
     try:
         app()
     except MqadviseError as exc:

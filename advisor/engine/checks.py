@@ -162,31 +162,49 @@ def check_completion(ctx: Context, design: Design) -> Outcome | None:
     return out
 
 
-def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactRef | None]:
-    """Does this leg reach its consumer the way the user asked? Judged at the consumer's interface."""
+def _cite(ref: FactRef | None) -> tuple[str | None, str | None]:
+    return (ref.id, ref.source) if ref else (None, None)
+
+
+def _reads_for_consumer(ctx: Context, before: Option, reader: Option) -> tuple[str | None, str | None] | None:
+    """The citation when ``reader`` fetches from ``before`` itself, on the consumer's behalf: a pipe polls its
+    source, and Firehose reads the Kinesis data stream or MSK topic it is configured with (a relation of type
+    ``source``), as Lambda's event source mapping polls a queue."""
+    if "pull" not in (ctx.val(before, "delivery") or []):
+        return None
+    if ctx.val(reader, "polls_sources"):
+        return _cite(ctx.ref(reader, "polls_sources"))
+    rel = next((r for o, r in ctx.kb.adjacency[before] if o == reader and r.type == "source"), None)
+    return (f"relation:{before.id}->{reader.id}", rel.source) if rel else None
+
+
+def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, tuple[str | None, str | None]]:
+    """Does this leg reach its consumer the way the user asked? Judged at the consumer's interface.
+
+    Returns whether it does, the sentence saying so, and the (fact id, source) that makes it true."""
     end = leg.end
     ref = ctx.ref(end, "delivery")
     modes = ref.fact.value if ref else []
     if wanted in modes:
-        return True, f"{ctx.name(end)} delivers by {wanted}", ref
+        return True, f"{ctx.name(end)} delivers by {wanted}", _cite(ref)
     esm = ctx.ref(end, "lambda_event_source_mapping")
     if wanted == "push" and leg.consumer in ("lambda", None) and esm and esm.fact.value \
             and (leg.consumer == "lambda" or "lambda" in ctx.consumers_wanted()):
         return True, (f"Lambda's event source mapping polls {ctx.name(end)} and invokes the function as messages "
-                      "arrive"), esm
+                      "arrive"), _cite(esm)
     if wanted == "pull":
-        # a pipe polls its source on the target's behalf, as Lambda's event source mapping does
-        for before, poller in zip(leg.path, leg.path[1:], strict=False):
-            if ctx.val(poller, "polls_sources") and "pull" in (ctx.val(before, "delivery") or []):
-                return True, f"{ctx.name(poller)} polls {ctx.name(before)} for the consumer", \
-                    ctx.ref(poller, "polls_sources")
+        # a pipe (or Firehose reading a stream) fetches from what is before it on the target's behalf
+        for before, reader in zip(leg.path, leg.path[1:], strict=False):
+            cite = _reads_for_consumer(ctx, before, reader)
+            if cite is not None:
+                return True, f"{ctx.name(reader)} polls {ctx.name(before)} for the consumer", cite
         # ... and so does a pipe at the entry reading a named AWS source (a table's DynamoDB stream)
         entry = leg.path[0]
         if ctx.val(entry, "polls_sources"):
             for name in ctx.req.constraints.source_services or []:
                 if any(o == entry for o, _r in ctx.kb.emits.get(name, [])):
                     return True, (f"{ctx.name(entry)} polls {ctx.kb.endpoints[f'source:{name}'].name} for the "
-                                  "consumer"), ctx.ref(entry, "polls_sources")
+                                  "consumer"), _cite(ctx.ref(entry, "polls_sources"))
     if wanted == "push" and ctx.req.connection.distribution != "p2p":
         # a topic or bus pushing into each subscriber's own queue is push delivery to the subscribers; with one
         # receiver per message there are no subscribers, and the receiver still polls its queue
@@ -194,8 +212,8 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, FactR
                        and "pubsub" in (ctx.val(o, "distribution") or [])), None)
         if pusher is not None:
             return True, f"{ctx.name(pusher)} pushes every message to each subscriber's queue", \
-                ctx.ref(pusher, "delivery")
-    return False, f"{ctx.name(end)} delivers by {', '.join(modes) or 'no listed mode'}, not {wanted}", ref
+                _cite(ctx.ref(pusher, "delivery"))
+    return False, f"{ctx.name(end)} delivers by {', '.join(modes) or 'no listed mode'}, not {wanted}", _cite(ref)
 
 
 def check_delivery(ctx: Context, design: Design) -> Outcome | None:
@@ -206,14 +224,14 @@ def check_delivery(ctx: Context, design: Design) -> Outcome | None:
     legs = ctx.active_legs(design)
     if not legs:
         return None  # sinks only: data is written into them; push or pull describes no reader here
-    passed: list[tuple[str, FactRef | None]] = []
+    first: Reason | None = None
     for leg in legs:
-        ok, text, ref = _leg_delivers(ctx, leg, wanted)
+        ok, text, (fact, source) = _leg_delivers(ctx, leg, wanted)
         if not ok:
             who = f" to {leg.consumer}" if leg.consumer else ""
-            return _failed(text + who, ref, key)
-        passed.append((text, ref))
-    return _passed(passed[0][0], passed[0][1], key)
+            return Outcome(False, Reason(text + who, fact, source, key))
+        first = first or Reason(text, fact, source, key)
+    return Outcome(True, first)
 
 
 def check_distribution(ctx: Context, design: Design) -> Outcome | None:

@@ -16,7 +16,7 @@ from itertools import product
 
 from advisor.engine.result import Design, Leg
 from advisor.knowledge.base import KnowledgeBase, Option
-from advisor.knowledge.checks import concern_of_model
+from advisor.knowledge.vocabulary import concern_of_model
 
 MAX_PATH = 3
 LEG_CHOICES = 3

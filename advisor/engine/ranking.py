@@ -28,14 +28,17 @@ WEIGHTS = {
     "one_write_per_message": 8.0,  # a sink leg writes one object per message while data streams in
     "clients_rewritten": 10.0,     # a migration whose code changes were not answered loses its clients
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
+    "not_a_shared_router": 6.0,    # many producers and consumers meet at one router, and the entry is not the
+                                   # one AWS builds for routing many sources to many targets (an event bus)
     "duplicates_redelivered": 3.0,  # deduplication asked, but the service that delivers to a consumer drops
                                     # duplicate publishes only and delivers at least once
     # preference
     "data_kind_mismatch": 2.0,     # one service of the design handles the other data kind
-    "unasked_stream": 2.0,
-    "protocol_estate_missing": 2.0,  # a broker or cluster built for a protocol estate (Kafka, JMS) none was named for         # data kind unanswered, no replay: a stream or delivery stream was not asked for
+    "unasked_stream": 2.0,         # data kind unanswered, no replay: a stream or delivery stream was not asked for
+    "protocol_estate_missing": 2.0,  # a broker or cluster built for a protocol estate (Kafka, JMS) none was named for
     "unasked_ordering": 3.0,       # pays for ordering and deduplication that were not asked for
     "unasked_workflow": 4.0,       # adds a workflow engine that was not asked for
+    "exactly_once_for_idempotent": 2.0,  # runs or delivers exactly once, which steps safe to repeat do not need
     "operated_when_rewriting": 2.0,  # code may change, yet the entry keeps brokers to run
     # simplicity: less to build, configure and operate
     "setting_raised": 0.5,         # a setting raised above its AWS default
@@ -104,6 +107,11 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     elif c.producers is None and not set(producers) & set(ctx.val(path[0], "producers") or []):
         # producers unanswered: the usual producer is an application, which this entry does not take
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} takes no input from applications")
+    if c.many_to_many and not ctx.val(path[0], "many_to_many_routing"):
+        # the producers publish to the entry without naming a destination: a topic they must name, a queue or a
+        # stream in front of a router, is not the broker between many sources and many targets
+        add("fitness", "not_a_shared_router", f"{ctx.name(path[0])} is not built for routing events from many "
+            "sources to many targets, which an event bus is")
 
     # ---- preference --------------------------------------------------------------------------
     spoken = set(c.protocols or []) | set(req.migration.protocols or [])
@@ -121,6 +129,12 @@ def rank(ctx: Context, ev: Evaluation) -> None:
                 "not asked for")
         if ctx.val(o, "orchestration") and c.workflow != "orchestration":
             add("preference", "unasked_workflow", f"{ctx.name(o)} adds a workflow engine that was not asked for")
+        if (c.idempotent and not c.deduplication and c.ordering in (None, "none")
+                and ctx.val(o, "semantics") == "exactly-once"):
+            # AWS's workflow-type page: exactly-once suits non-idempotent actions; at-least-once suits idempotent
+            # ones (transforming input and storing it with a PUT), at a fraction of the per-transition price
+            add("preference", "exactly_once_for_idempotent", f"{ctx.name(o)} runs each message exactly once, which "
+                "idempotent processing does not need")
     if (req.migration.code_changes == "allowed" and systems
             and ctx.val(path[0], "operations") != "serverless"):
         add("preference", "operated_when_rewriting", f"code may change, yet {ctx.name(path[0])} keeps brokers "

@@ -25,6 +25,7 @@ PROBES: tuple[tuple[str, tuple], ...] = (
     ("constraints.workflow", ("orchestration",)),
     ("constraints.deduplication", (True,)),
     ("constraints.consumer_buffer", (True,)),
+    ("constraints.many_to_many", (True,)),
 )
 
 

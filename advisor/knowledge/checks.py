@@ -27,10 +27,6 @@ REQUIRED_BY_MODEL = {
 }
 
 
-def concern_of_model(model: str) -> str:
-    return {"storage": "storage", "backup": "backup"}.get(model, "messaging")
-
-
 def _pydantic_findings(doc: Document, exc: ValidationError, prefix: tuple = ()) -> list[Finding]:
     out = []
     for err in exc.errors():
@@ -255,7 +251,7 @@ def compile_and_check(sources: list[SourceFile]):
             model = kb.value(opt, "model")
             need = list(REQUIRED_ALL)
             if model is not None:
-                need += REQUIRED_BY_MODEL[concern_of_model(model)]
+                need += REQUIRED_BY_MODEL[V.concern_of_model(model)]
             for name in need:
                 if kb.fact(opt, name) is None:
                     doc = service_docs[opt.service]
@@ -432,7 +428,7 @@ def check_service_file(path: str) -> list[Finding]:
         model = facts.get("model")
         need = list(REQUIRED_ALL)
         if model is not None:
-            need += REQUIRED_BY_MODEL[concern_of_model(model.value)]
+            need += REQUIRED_BY_MODEL[V.concern_of_model(model.value)]
         for name in need:
             if name not in facts:
                 where = doc.locate(("variants", opt.variant) if opt.variant else ("facts",))

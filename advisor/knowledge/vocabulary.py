@@ -26,6 +26,13 @@ VARIANTS = {
 }
 
 MODELS = ("queue", "stream", "topic", "bus", "workflow", "transfer", "storage", "backup")
+
+
+def concern_of_model(model: str) -> str:
+    """The concern a service model belongs to: hybrid storage, backup, or messaging (every other model)."""
+    return {"storage": "storage", "backup": "backup"}.get(model, "messaging")
+
+
 DATA = ("messaging", "streaming")
 COMPLETION = ("async", "sync")
 DELIVERY = ("push", "pull")
@@ -122,6 +129,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "schema_registry": ("bool", None),
     "global_endpoints": ("bool", None),
     "api_destinations": ("bool", None),
+    "many_to_many_routing": ("bool", None),
     "transformation": ("bool", None),
     "encryption_at_rest": ("bool", None),
     "orchestration": ("bool", None),
