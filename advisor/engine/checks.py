@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from advisor.engine import units
 from advisor.engine.result import Design, Leg, Reason
 from advisor.knowledge.base import FactRef, KnowledgeBase, Option
+from advisor.knowledge.schema import Relation
 from advisor.phrases import listed
 
 ORDER_RANK = {"none": 0, "per-key": 1, "global": 2}
@@ -40,6 +41,8 @@ class Context:
         self.judged_data_kind: tuple[str | None, str | None] | None = None  # ranking.data_kind, once per run
         self._names: dict[Option, str] = {}  # display names: reasons name services ~5,000 times a walk
         self.stores_only: bool | None = None  # ranking.into_stores_only, once per run
+        self._analysed_store: tuple[FactRef | None] | None = None  # analysed_store(), once per run
+        self._narrow: dict[Option, dict[Option, Relation]] | None = None  # narrow_edges(), once per run
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)
@@ -61,7 +64,46 @@ class Context:
             return name
 
     def consumers_wanted(self) -> list[str]:
-        return list(self.req.constraints.consumers or [])
+        """The consumer kinds a design must reach: analytics named next to a store it reads in place is served
+        by the store's leg (see analysed_store)."""
+        wanted = list(self.req.constraints.consumers or [])
+        if "analytics" in wanted and self.analysed_store() is not None:
+            wanted.remove("analytics")
+        return wanted
+
+    def narrow_edges(self) -> dict[Option, dict[Option, Relation]]:
+        """Edges that carry only some producers' data (a relation with ``producers``), by their two ends; a pair
+        also joined by an unrestricted relation is not narrow."""
+        if self._narrow is None:
+            self._narrow = {}
+            for here, edges in self.kb.adjacency.items():
+                for there, _rel in edges:
+                    rels = [r for o, r in edges if o == there]
+                    if all(r.producers is not None for r in rels):
+                        self._narrow.setdefault(here, {})[there] = rels[0]
+        return self._narrow
+
+    def analysed_store(self) -> FactRef | None:
+        """The named store that analytics reads the data in, when the analytics is of the stored data.
+
+        The analytics consumer is something that analyses data as it flows; a store analysed in place (Athena
+        over S3, Redshift itself) named beside it is where the analysis reads, unless the data are judged a
+        stream, which readers analyse as it flows (a live dashboard on a stream, archived to S3 too).
+        """
+        if self._analysed_store is None:
+            from advisor.engine.ranking import data_kind
+
+            found = None
+            consumers = self.req.constraints.consumers or []
+            if "analytics" in consumers and data_kind(self)[0] != "streaming":
+                for kind in consumers:
+                    ep = self.kb.endpoints.get(f"consumer:{kind}")
+                    fact = ep.facts.get("analysed_in_place") if ep else None
+                    if fact is not None and fact.value:
+                        found = FactRef(f"consumer:{kind}.analysed_in_place", fact)
+                        break
+            self._analysed_store = (found,)
+        return self._analysed_store[0]
 
     def active_legs(self, design: Design) -> list[Leg]:
         """Legs to consumers that act on messages (applications, Lambda, containers, workflows).
@@ -639,6 +681,9 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
         return None
     key = "constraints.producers"
     entry, ref, have, missing = _entry_lacks(ctx, design, "producers", wanted)
+    on_site = _on_premises_saas(ctx, entry) if "on-premises" in missing and "saas" in have else None
+    if on_site is not None:  # the on-premises producer is the named product's own installation (SAP on premises)
+        missing.remove("on-premises")
     read = [n for n in existing_sources(ctx) if any(o == entry for o, _r in ctx.kb.emits.get(n, []))]
     if missing and read:
         # the producers write to an existing table whose stream the entry reads; nothing publishes to the entry
@@ -648,7 +693,48 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
                                     f"endpoint:source:{read[0]}", ep.source, key))
     if missing:
         return _failed(f"{ctx.name(entry)} does not take input from {', '.join(missing)} producers", ref, key)
+    carried = ["saas" if p == "on-premises" and on_site is not None else p for p in wanted]
+    narrow = _narrow_edge(ctx, design, carried)
+    if narrow is not None:
+        return narrow
+    if on_site is not None:
+        product, connector, site_ref = on_site
+        return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}: its {connector} connector reaches "
+                       f"{product} installed on premises", site_ref, key)
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
+
+
+def _narrow_edge(ctx: Context, design: Design, producers: list[str]) -> Outcome | None:
+    """A failure when an edge of the design carries only some producers' data (AppFlow hands EventBridge only the
+    Salesforce events of an event-triggered flow) and others were named."""
+    narrow = ctx.narrow_edges()
+    if not narrow or not any(o in narrow for o in design.path):
+        return None
+    for leg in design.all_legs:
+        for here, there in zip(leg.path, leg.path[1:], strict=False):
+            rel = narrow.get(here, {}).get(there)
+            if rel is None:
+                continue
+            others = [p for p in producers if p not in rel.producers]
+            if others:
+                return Outcome(False, Reason(
+                    f"{ctx.name(here)} passes only {' and '.join(rel.producers)} producers' data on to "
+                    f"{ctx.name(there)} ({rel.summary.strip().rstrip('.')}); the {' and '.join(others)} producers' "
+                    "data do not reach it", f"relation:{here.id}->{there.id}", rel.source, "constraints.producers"))
+    return None
+
+
+def _on_premises_saas(ctx: Context, entry: Option) -> tuple[str, str, FactRef] | None:
+    """A SaaS product named by the user whose connector at this entry also reaches it installed on premises
+    (product, connector, fact): "on-premises" next to it says where that product runs, not another sender."""
+    ref = ctx.ref(entry, "on_premises_connectors")
+    if ref is None:
+        return None
+    for product in ctx.req.constraints.saas or []:
+        connector = next((c for c in ref.fact.value if connector_matches(product, [c])), None)
+        if connector is not None:
+            return product, connector, ref
+    return None
 
 
 def check_source_services(ctx: Context, design: Design) -> Outcome | None:
@@ -737,7 +823,13 @@ def check_consumers(ctx: Context, design: Design) -> Outcome | None:
         by_node.setdefault(opt, []).append(kind)
     parts = [f"{ctx.name(o)} delivers to {', '.join(k)}" for o, k in by_node.items()]
     first = next(iter(by_node))
-    return _passed("; ".join(parts), ctx.ref(first, "consumers"), key)
+    watch = []
+    store = ctx.analysed_store()
+    if store is not None:
+        where = ctx.kb.endpoints[store.id.split(".", 1)[0]].name
+        watch.append(Reason.of(f"analytics reads the data where they land ({where}, analysed in place), so it needs "
+                               "no delivery of its own", store, key))
+    return _passed("; ".join(parts), ctx.ref(first, "consumers"), key, watch)
 
 
 def connector_matches(wanted: str, have: list[str]) -> bool:
@@ -767,8 +859,39 @@ def check_saas(ctx: Context, design: Design) -> Outcome | None:
 def check_schedule(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.schedule:
         return None
-    return _any_node(ctx, design, "schedule", "constraints.schedule",
+    key = "constraints.schedule"
+    senders = _scheduled_senders(ctx)
+    if senders:
+        # the producers' data must move into the sinks at the scheduled times: a schedule that sends only an event
+        # of its own (a scheduled rule, a schedule's fixed input) moves none of them
+        own = None
+        for opt in design.path:
+            if not ctx.val(opt, "schedule"):
+                continue
+            ref = ctx.ref(opt, "schedule_sends")
+            if ref is not None and ref.fact.value == "source-data":
+                return _passed(f"{ctx.name(opt)} moves the {' and '.join(senders)} producers' data at each scheduled "
+                               "run", ref, key)
+            own = own or (opt, ref)
+        if own is not None:
+            opt, ref = own
+            return _failed(f"{ctx.name(opt)}'s schedule sends an event of its own at each run; the "
+                           f"{' and '.join(senders)} producers' data are not moved on the schedule", ref, key)
+    return _any_node(ctx, design, "schedule", key,
                      "{name} runs on a cron or rate schedule", "{name} cannot start work on a schedule")
+
+
+def _scheduled_senders(ctx: Context) -> list[str]:
+    """The producers whose data a schedule must move: answered producers that are not the schedule itself, when
+    every consumer only receives data (a sink such as S3 or a SaaS product) and so does no work of its own that
+    a scheduled event could start."""
+    from advisor.knowledge.vocabulary import SINK_CONSUMERS
+
+    producers = ctx.req.constraints.producers or []
+    consumers = ctx.consumers_wanted()
+    if "schedule" in producers or not consumers or not set(consumers) <= set(SINK_CONSUMERS):
+        return []
+    return list(producers)
 
 
 def check_workflow(ctx: Context, design: Design) -> Outcome | None:

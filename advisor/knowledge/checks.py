@@ -187,6 +187,9 @@ def compile_and_check(sources: list[SourceFile]):
                                        or endpoints[rel.source_node].role != "source"
                                        or rel.target_node not in services):
             findings.append(Finding(here, "emits-to goes from an AWS source endpoint (source:...) to a service"))
+        bad_producers = [p for p in rel.producers or [] if p not in V.PRODUCERS]
+        if bad_producers:
+            findings.append(Finding(here, f"unknown producer kind(s) {bad_producers}; expected {', '.join(V.PRODUCERS)}"))
         if rel.type == "migrates-from":
             if rel.source_node not in services or endpoints.get(rel.target_node, None) is None \
                     or endpoints[rel.target_node].role != "system":

@@ -176,6 +176,7 @@ class Relation(_Strict):
     protocols: list[str] | None = None
     # a migration that swaps the client library: the old library's own wire protocols, which go with it
     replaces_wire: list[str] | None = None
+    producers: list[str] | None = None  # the producer kinds whose data the edge carries (None: whatever arrives)
     source: Url
     as_of: datetime.date
 

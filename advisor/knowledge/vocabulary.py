@@ -42,6 +42,9 @@ ORDERING = ("none", "per-key", "global")
 OPERATIONS = ("serverless", "managed")
 MANAGED_PREFERENCE = ("serverless", "managed", "any")
 WORKFLOW = ("none", "orchestration")
+# What a service's schedule hands on at each run: the records of the source it transfers (a scheduled AppFlow flow),
+# or an event of its own (a scheduled rule, a schedule's fixed input) that carries no producer's data.
+SCHEDULE_SENDS = ("source-data", "own-event")
 
 PRODUCERS = ("application", "aws-service", "saas", "iot-device", "on-premises", "schedule")
 # AWS services that send their own events or data (constraints.source_services): which services each one
@@ -142,12 +145,15 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "encryption_at_rest": ("bool", None),
     "orchestration": ("bool", None),
     "schedule": ("bool", None),
+    "schedule_sends": ("enum", SCHEDULE_SENDS),
+    "analysed_in_place": ("bool", None),  # a consumer store the analysis reads in place (consumer endpoints)
     "operations": ("enum", OPERATIONS),
     "producers": ("list", PRODUCERS),
     "consumers": ("list", CONSUMERS),
     "direct_publish": ("list", CONSUMERS),  # consumers a publish can address one at a time, with no subscription
     "protocols": ("list", PROTOCOLS),
     "saas": ("list", None),
+    "on_premises_connectors": ("list", None),  # SaaS connectors that also reach the product installed on premises
     "primary_producers": ("list", PRODUCERS),
     "scaling": ("text", None),
     "pricing": ("text", None),
