@@ -186,7 +186,10 @@ def _resolves(reason) -> bool:
         ep = KB.endpoints.get(reason.fact.removeprefix("endpoint:"))
         return ep is not None and ep.source == reason.source
     if reason.fact.startswith("relation:"):
-        return any(rel.source == reason.source for rel in KB.relations if rel.type in ("migrates-from", "emits-to"))
+        # the cited relation joins the two nodes the id names, with the cited source
+        ends = reason.fact.removeprefix("relation:").replace("<-", "->").split("->")
+        return any(rel.source == reason.source and {rel.source_node, rel.target_node} <= {e.split(":")[0] for e in ends}
+                   | set(ends) for rel in KB.relations)
     return FACT_SOURCES.get(reason.fact) == reason.source
 
 
