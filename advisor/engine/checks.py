@@ -14,6 +14,7 @@ from advisor.engine import units
 from advisor.engine.result import Design, Leg, Reason
 from advisor.knowledge.base import FactRef, KnowledgeBase, Option
 from advisor.knowledge.schema import Relation
+from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS, ROUTING_FEATURES, SINK_CONSUMERS, STARTS_FROM
 from advisor.phrases import listed
 
 ORDER_RANK = {"none": 0, "per-key": 1, "global": 2}
@@ -111,8 +112,6 @@ class Context:
         Ordering, deduplication, delivery style, retention and replay matter to them; an archive sink
         (S3, Redshift, OpenSearch ...) just receives what arrives.
         """
-        from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS
-
         return [leg for leg in design.all_legs if leg.consumer not in ARCHIVE_CONSUMERS]
 
     def judged_legs(self, design: Design) -> list[Leg]:
@@ -207,8 +206,8 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, tuple
         # ... and so does a pipe at the entry reading a named AWS source (a table's DynamoDB stream)
         entry = leg.path[0]
         if ctx.val(entry, "polls_sources"):
-            for name in [*(ctx.req.constraints.source_services or []), *existing_sources(ctx)]:
-                if any(o == entry for o, _r in ctx.kb.emits.get(name, [])):
+            for name in [*(ctx.req.constraints.source_services or []), *existing_sources(ctx.req.constraints)]:
+                if _emitted_to(ctx, name, entry) is not None:
                     return True, (f"{ctx.name(entry)} polls {ctx.kb.endpoints[f'source:{name}'].name} for the "
                                   "consumer"), _cite(ctx.ref(entry, "polls_sources"))
     if wanted == "push" and ctx.req.connection.distribution != "p2p":
@@ -590,8 +589,6 @@ def check_routing_features(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.constraints.routing_features
     if not wanted:
         return None
-    from advisor.knowledge.vocabulary import ROUTING_FEATURES
-
     key = "constraints.routing_features"
     found: list[tuple[Option, str]] = []
     for feature in wanted:
@@ -684,8 +681,8 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
     on_site = _on_premises_saas(ctx, entry) if "on-premises" in missing and "saas" in have else None
     if on_site is not None:  # the on-premises producer is the named product's own installation (SAP on premises)
         missing.remove("on-premises")
-    read = [n for n in existing_sources(ctx) if any(o == entry for o, _r in ctx.kb.emits.get(n, []))]
-    if missing and read:
+    read = [n for n in existing_sources(ctx.req.constraints) if _emitted_to(ctx, n, entry) is not None] if missing else []
+    if read:
         # the producers write to an existing table whose stream the entry reads; nothing publishes to the entry
         ep = ctx.kb.endpoints[f"source:{read[0]}"]
         return Outcome(True, Reason(f"the {', '.join(wanted)} producers write to {ep.name}, which "
@@ -750,13 +747,9 @@ def check_source_services(ctx: Context, design: Design) -> Outcome | None:
     entry = design.path[0]
     found = []
     for name in wanted:
-        edges = ctx.kb.emits.get(name, [])
-        rel = next((r for o, r in edges if o == entry), None)
+        rel = _emitted_to(ctx, name, entry)
         if rel is None:
-            ep = ctx.kb.endpoints[f"source:{name}"]
-            reaches = listed(list(dict.fromkeys(ctx.name(o) for o, _r in edges)), "or")
-            return Outcome(False, Reason(f"{ep.name} sends its events to {reaches}, not to {ctx.name(entry)}",
-                                         f"endpoint:source:{name}", ep.source, key))
+            return _not_reached(ctx, name, entry, "{source} sends its events to {readers}, not to {entry}", key)
         found.append((name, rel))
     name, rel = found[0]
     senders = listed([ctx.kb.endpoints[f"source:{n}"].name for n, _r in found])
@@ -765,12 +758,23 @@ def check_source_services(ctx: Context, design: Design) -> Outcome | None:
                                 f"relation:source:{name}->{entry.id}", rel.source, key))
 
 
-def existing_sources(ctx: Context) -> list[str]:
+def existing_sources(constraints) -> list[str]:
     """The AWS sources outside the design that an existing resource named in starts_from is part of (a
     DynamoDB table's stream): the producers write to them, and the design's entry reads them."""
-    from advisor.knowledge.vocabulary import STARTS_FROM
+    return [STARTS_FROM[v][1] for v in constraints.starts_from or [] if STARTS_FROM[v][0] == "source"]
 
-    return [STARTS_FROM[v][1] for v in ctx.req.constraints.starts_from or [] if STARTS_FROM[v][0] == "source"]
+
+def _emitted_to(ctx: Context, source: str, entry: Option) -> Relation | None:
+    """The emits-to relation by which the AWS source (source:<name>) delivers straight to this entry, if any."""
+    return next((r for o, r in ctx.kb.emits.get(source, []) if o == entry), None)
+
+
+def _not_reached(ctx: Context, source: str, entry: Option, what: str, key: str) -> Outcome:
+    """A failure citing the source's endpoint: what it names reaches only the services its relations list."""
+    readers = listed(list(dict.fromkeys(ctx.name(o) for o, _r in ctx.kb.emits.get(source, []))), "or")
+    ep = ctx.kb.endpoints[f"source:{source}"]
+    return Outcome(False, Reason(what.format(source=ep.name, readers=readers, entry=ctx.name(entry)),
+                                 f"endpoint:source:{source}", ep.source, key))
 
 
 def check_starts_from(ctx: Context, design: Design) -> Outcome | None:
@@ -779,8 +783,6 @@ def check_starts_from(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.constraints.starts_from
     if not wanted:
         return None
-    from advisor.knowledge.vocabulary import STARTS_FROM
-
     key = "constraints.starts_from"
     entry = design.path[0]
     passed: list[Reason] = []
@@ -794,12 +796,10 @@ def check_starts_from(ctx: Context, design: Design) -> Outcome | None:
             passed.append(Reason.of(f"the design starts at {words} ({ctx.name(entry)})", ctx.ref(entry, "model"),
                                     key))
             continue
-        rel = next((r for o, r in ctx.kb.emits.get(ref, []) if o == entry), None)
+        rel = _emitted_to(ctx, ref, entry)
         if rel is None:
-            readers = listed(list(dict.fromkeys(ctx.name(o) for o, _r in ctx.kb.emits.get(ref, []))), "or")
-            ep = ctx.kb.endpoints[f"source:{ref}"]
-            return Outcome(False, Reason(f"the messages already arrive in {words}, which only {readers} read; "
-                                         f"not {ctx.name(entry)}", f"endpoint:source:{ref}", ep.source, key))
+            return _not_reached(ctx, ref, entry, f"the messages already arrive in {words}, which only {{readers}} "
+                                "read; not {entry}", key)
         passed.append(Reason(f"{ctx.name(entry)} reads {words}: {rel.summary.strip().rstrip('.')}",
                              f"relation:source:{ref}->{entry.id}", rel.source, key))
     return Outcome(True, passed[0], passed[1:])
@@ -885,8 +885,6 @@ def _scheduled_senders(ctx: Context) -> list[str]:
     """The producers whose data a schedule must move: answered producers that are not the schedule itself, when
     every consumer only receives data (a sink such as S3 or a SaaS product) and so does no work of its own that
     a scheduled event could start."""
-    from advisor.knowledge.vocabulary import SINK_CONSUMERS
-
     producers = ctx.req.constraints.producers or []
     consumers = ctx.consumers_wanted()
     if "schedule" in producers or not consumers or not set(consumers) <= set(SINK_CONSUMERS):

@@ -16,9 +16,10 @@ Within a tier the items add up. WEIGHTS below are the only weights; they are jud
 
 from __future__ import annotations
 
-from advisor.engine.checks import CHANGE_RANK, Context, connector_matches, protocol_list
+from advisor.engine.checks import CHANGE_RANK, Context, connector_matches, existing_sources, protocol_list
 from advisor.engine.designs import concern_of
 from advisor.engine.result import Evaluation
+from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS, SINK_CONSUMERS
 
 TIERS = ("fitness", "preference", "simplicity")
 
@@ -82,8 +83,6 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         add("fitness", "no_stream_kept", "streaming asked, but nothing here keeps the stream for readers or "
             "batches it for delivery")
     if data == "streaming" or _streams_in(c):
-        from advisor.knowledge.vocabulary import SINK_CONSUMERS
-
         for leg in design.all_legs:
             if leg.consumer in SINK_CONSUMERS and ctx.val(leg.end, "sink_writes") == "per-message":
                 add("fitness", "one_write_per_message", f"{ctx.name(leg.end)} writes one {leg.consumer} object "
@@ -209,8 +208,6 @@ def _judge_data_kind(ctx: Context) -> tuple[str | None, str | None]:
 
 def _messaging_shown(ctx: Context) -> str | None:
     """Why the other answers make a flow answered "streaming" a messaging one (None when they do not)."""
-    from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS
-
     c, conn = ctx.req.constraints, ctx.req.connection
     only_streaming = [o for o in ctx.kb.options if (ctx.val(o, "data") or []) == ["streaming"]]
     if c.deduplication and only_streaming and not any(ctx.val(o, "deduplication") for o in only_streaming):
@@ -295,11 +292,8 @@ def into_stores_only(ctx: Context) -> bool:
 def _implied_producers(c) -> list[str]:
     """Unanswered producers: a schedule, SaaS products or AWS source services named elsewhere (or a table's stream
     the design starts from) are the senders, else an application."""
-    from advisor.knowledge.vocabulary import STARTS_FROM
-
-    outside = [v for v in c.starts_from or [] if STARTS_FROM[v][0] == "source"]  # a table's stream sends
     implied = (["schedule"] if c.schedule else []) + (["saas"] if c.saas else []) + (
-        ["aws-service"] if c.source_services or outside else [])
+        ["aws-service"] if c.source_services or existing_sources(c) else [])
     return implied or ["application"]
 
 
