@@ -105,11 +105,30 @@ def test_crossings_are_where_the_costs_meet(kb, request, fixture):
         assert curves[x.design] and curves[x.than]
 
 
-def test_the_order_fanout_names_where_sns_becomes_cheaper(orders):
+@pytest.fixture(scope="module")
+def slow_orders(kb):
+    # 5/s: slow enough for a bus to start a container task per event, which stops fitting inside the sweep
+    return sweep(with_peak(api.load_requirements(str(EXAMPLES / "order-fanout-filtering.yaml")), 5), kb)
+
+
+def test_the_order_fanout_names_where_a_design_becomes_cheaper_and_where_it_stops(slow_orders, kb):
     # per-request SNS deliveries against the bus's per-event price plus a pipe: the curves meet inside the sweep
-    _req, sw = orders
-    cheaper = [x for x in sw.crossings if x.why == "cheaper"]
-    assert any(x.design == "sns:standard -> sqs:standard" for x in cheaper), sw.crossings
+    rate = kb.endpoints["consumer:container"].facts["task_launch_rate.max"].numeric()
+    cheaper = [x for x in slow_orders.crossings if x.why == "cheaper"]
+    assert any(x.than == "sns:standard -> sqs:standard" for x in cheaper), slow_orders.crossings
+    stopped = [x for x in slow_orders.crossings if x.why == "stops-fitting"]
+    assert [(x.design, round(x.peak)) for x in stopped] == [("sns:standard -> sqs:standard", rate)]
+
+
+def test_above_the_task_launch_rate_no_design_starts_a_task_per_order(orders, kb):
+    # 1,200/s: every candidate that would push to the containers was excluded by the engine itself
+    from advisor.engine.checks import Context, task_launch_ends
+
+    req, sw = orders
+    ctx = Context(kb, req)
+    designs = {ev.design.key: ev.design for ev in api.advise(req, kb).candidates}
+    assert {c.key for c in sw.curves} <= set(designs)
+    assert all(not task_launch_ends(ctx, designs[c.key]) for c in sw.curves)
 
 
 def test_a_design_that_stops_fitting_hands_over_to_the_cheapest_left(ordered):
@@ -138,6 +157,9 @@ def test_sweep_text_names_volumes_and_facts(cli):
     assert "above 700,000/s (70x) it no longer fits" in text and "[sqs.fifo.throughput.max]" in text
     assert "sqs:fifo stops fitting and" in text and "is the cheapest complete estimate" in text
     assert "the engine ran once" in text
-    code, out, err = cli("cost", "--answers", str(EXAMPLES / "order-fanout-filtering.yaml"), "--sweep")
+    code, out, err = cli("cost", "--answers", str(EXAMPLES / "order-fanout-filtering.yaml"), "--peak", "5", "--sweep")
     assert code == 0, err
-    assert "sns:standard -> sqs:standard becomes cheaper than" in " ".join(out.split())
+    text = " ".join(out.split())
+    assert "becomes cheaper than sns:standard -> sqs:standard" in text
+    assert "stops fitting and sns:standard -> sqs:standard is the cheapest complete estimate" in text
+    assert "[consumer:container.task_launch_rate.max]" in text

@@ -96,7 +96,7 @@ def watch_facts(out) -> list[str | None]:
 COVERED = {
     # checks.py
     "check_completion", "check_delivery", "check_distribution", "check_ordering",
-    "check_deduplication", "check_peak", "check_message_size", "check_retention", "check_replay",
+    "check_deduplication", "check_peak", "check_task_launches", "check_message_size", "check_retention", "check_replay",
     "check_filtering", "check_routing_features", "check_consumer_buffer", "check_priority", "check_delay", "check_processing", "check_producers",
     "check_source_services", "check_starts_from", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
     "check_region", "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
@@ -439,6 +439,58 @@ def test_peak_above_an_adjustable_quota_asks_for_an_increase(run, kb):
     assert out.ok
     quota = [w for w in out.watch if w.kind == "quota"]
     assert quota[0].fact == "sns.standard.throughput.max" and "request a quota increase" in quota[0].text
+
+
+def _launch_rate(kb) -> float:
+    return kb.endpoints["consumer:container"].facts["task_launch_rate.max"].numeric()
+
+
+def test_task_launches_above_the_fargate_rate_exclude_a_bus_pushing_to_containers(run, kb):
+    rate = _launch_rate(kb)
+    out = run(C.check_task_launches, "eventbridge:bus", constraints={"consumers": ["container"],
+                                                                     "peak_per_second": rate * 2})
+    assert_fails(out, "constraints.peak_per_second", "consumer:container.task_launch_rate.max",
+                 "starts a container task per event")
+    out = run(C.check_task_launches, "eventbridge:bus", constraints={"consumers": ["container"],
+                                                                     "peak_per_second": rate})
+    assert_passes(out, "constraints.peak_per_second", "consumer:container.task_launch_rate.max", "fits")
+
+
+def test_task_launches_do_not_concern_containers_that_poll_or_scheduled_jobs(run, kb):
+    rate = _launch_rate(kb)
+    fast = {"consumers": ["container"], "peak_per_second": rate * 10}
+    assert run(C.check_task_launches, ("eventbridge:bus", "sqs:standard"), constraints=fast) is None
+    assert run(C.check_task_launches, "eventbridge:bus", constraints={**fast, "consumers": ["lambda"]}) is None
+    # a schedule's runs are jobs: a task per run is what Scheduler's ECS target is for
+    assert run(C.check_task_launches, "eventbridge:scheduler", constraints={**fast, "producers": ["schedule"]}) is None
+
+
+def test_push_to_containers_above_the_launch_rate_is_met_at_their_queue(run, kb):
+    rate = _launch_rate(kb)
+    out = run(C.check_delivery, "sqs:fifo", connection={"delivery": "push", "distribution": "p2p"},
+              constraints={"consumers": ["container"], "peak_per_second": rate * 5})
+    assert_passes(out, "connection.delivery", "consumer:container.task_launch_rate.max", "poll")
+    # at a rate a task per message can follow, a queue is still pull
+    out = run(C.check_delivery, "sqs:fifo", connection={"delivery": "push", "distribution": "p2p"},
+              constraints={"consumers": ["container"], "peak_per_second": rate / 2})
+    assert_fails(out, "connection.delivery", "sqs.delivery", "delivers by pull, not push")
+    # and an application always polls its queue: push to it stays unmet without a pusher before the queue
+    out = run(C.check_delivery, "sqs:fifo", connection={"delivery": "push", "distribution": "p2p"},
+              constraints={"consumers": ["application"], "peak_per_second": rate * 5})
+    assert_fails(out, "connection.delivery", "sqs.delivery", "delivers by pull, not push")
+
+
+def test_a_task_per_message_at_an_unknown_rate_ranks_below_a_polled_queue(kb, make_req):
+    sections = {"connection": {"delivery": "push", "distribution": "pubsub"},
+                "constraints": {"consumers": ["container"]}}
+    direct = _ranked_to(kb, make_req, "container", ("eventbridge:bus",), **sections)
+    assert any("task per message" in t for _w, t in direct.tiers.get("fitness", []))
+    queued = _ranked_to(kb, make_req, "container", ("eventbridge:bus", "sqs:standard"), **sections)
+    assert "fitness" not in queued.tiers
+    # a workflow's container step is the documented ECS integration, run per execution: no penalty
+    flow = _ranked_to(kb, make_req, "container", ("step-functions:standard",),
+                      constraints={"consumers": ["container"]})
+    assert not any("task per message" in t for _w, t in flow.tiers.get("fitness", []))
 
 
 def test_peak_above_a_hard_ceiling_excludes(run, kb):

@@ -297,7 +297,7 @@ def sweep(req: Any, kb: Any, *, region: str | None = None, limit: int | None = N
         if k0 is not None and k1 is not None and k0 != k1:
             crossings.append(_crossing(probes, k0, k1, f0, f1))
     notes = [f"the engine ran once, at {req.constraints.peak_per_second:g}/s; at the other volumes each candidate "
-             "is re-checked against the throughput ceilings (the only hard requirement that depends on volume) "
-             "and priced again"]
+             "is re-checked against the hard requirements that depend on volume (throughput ceilings, the rate at "
+             "which container tasks launch, and push to containers that can then only poll) and priced again"]
     return Sweep(req.constraints.peak_per_second, region, kb.pricing.currency, list(curves.values()),
                  cheapest, crossings, notes)

@@ -224,7 +224,23 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, tuple
         # which takes each one as it is sent (a pipe in front of the consumer would push at the pipe's pace)
         return True, (f"the consumer takes each message from {ctx.name(end)} at its own pace (consumer_buffer); "
                       f"{ctx.name(end)} receives every message as it is sent"), _cite(ctx.ref(end, "persistence"))
+    if wanted == "push" and _containers_only_poll(ctx, leg) and _buffer_of(ctx, leg) == end:
+        # above the rate at which a task can be started per message, nothing can push to containers: they take
+        # messages from a queue of their own, and push is met where each message reaches it as it is sent
+        rate = task_launch_rate(ctx)
+        peak = units.number(ctx.req.constraints.peak_per_second)
+        return True, (f"at {peak}/s no task can be started per message (tasks launch at most "
+                      f"{units.figure(rate.fact)}), so the containers poll {ctx.name(end)}, which receives every "
+                      "message as it is sent"), _cite(rate)
     return False, f"{ctx.name(end)} delivers by {', '.join(modes) or 'no listed mode'}, not {wanted}", _cite(ref)
+
+
+def _containers_only_poll(ctx: Context, leg: Leg) -> bool:
+    """Is this leg's consumer containers, at a peak above the rate at which tasks can be launched per message?"""
+    if not (leg.consumer == "container" or (leg.consumer is None and ctx.consumers_wanted() == ["container"])):
+        return False
+    peak, rate = ctx.req.constraints.peak_per_second, task_launch_rate(ctx)
+    return peak is not None and rate is not None and peak > (rate.fact.numeric() or float("inf"))
 
 
 def _workflow_sends_on(ctx: Context, design: Design, leg: Leg) -> bool:
@@ -410,6 +426,39 @@ def check_peak(ctx: Context, design: Design) -> Outcome | None:
         return _passed(f"{units.number(peak)}/s fits {ctx.name(opt)}'s {units.figure(ref.fact, region)}", ref, key,
                        watch)
     return _passed(f"{units.number(peak)}/s fits after the quota increases listed", ref, key, watch)
+
+
+def task_launch_ends(ctx: Context, design: Design) -> list[Option]:
+    """The services of this design that push to containers: each event starts an ECS task (RunTask), where a
+    worker would take it from a queue or stream it polls. A schedule's runs are jobs, not a flow of messages."""
+    if "schedule" in (ctx.req.constraints.producers or []):
+        return []
+    containers = "container" in ctx.consumers_wanted()
+    return list(dict.fromkeys(
+        leg.end for leg in ctx.active_legs(design)
+        if (leg.consumer == "container" or (leg.consumer is None and containers))
+        and ctx.val(leg.end, "delivery") == ["push"]))
+
+
+def task_launch_rate(ctx: Context) -> FactRef | None:
+    ep = ctx.kb.endpoints.get("consumer:container")
+    fact = ep.facts.get("task_launch_rate.max") if ep else None
+    return FactRef("consumer:container.task_launch_rate.max", fact) if fact else None
+
+
+def check_task_launches(ctx: Context, design: Design) -> Outcome | None:
+    """Tasks started per event must keep up with the peak: above the launch rate, containers poll instead."""
+    peak = ctx.req.constraints.peak_per_second
+    ref = task_launch_rate(ctx)
+    ends = task_launch_ends(ctx, design)
+    if peak is None or ref is None or not ends:
+        return None
+    key = "constraints.peak_per_second"
+    if peak > (ref.fact.numeric() or float("inf")):
+        return _failed(f"{ctx.name(ends[0])} starts a container task per event, and tasks launch at most "
+                       f"{units.figure(ref.fact)}; the peak is {units.number(peak)}/s", ref, key)
+    return _passed(f"{ctx.name(ends[0])} starts a container task per event; {units.number(peak)}/s fits the "
+                   f"launch rate of {units.figure(ref.fact)}", ref, key)
 
 
 def check_message_size(ctx: Context, design: Design) -> Outcome | None:
@@ -1040,14 +1089,16 @@ BY_PATH = frozenset({
 })
 
 # Checks whose verdict depends on the volume that `mqadvise cost --scale/--sweep` multiplies (the peak and average
-# rates). The sweep runs the engine once and re-runs only these at other volumes; tests/test_cost_volume_checks.py
-# fails for any other check whose verdict changes with the volume.
-VOLUME_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (check_peak,)
+# rates; delivery reads it where containers can only poll above the rate tasks are launched at). The sweep runs the
+# engine once and re-runs only these at other volumes; tests/test_cost_volume_checks.py fails for any other check
+# whose verdict changes with the volume.
+VOLUME_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (check_peak, check_task_launches,
+                                                                          check_delivery)
 
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
-    check_peak, check_message_size, check_retention, check_replay, check_processing, check_delay,
-    check_filtering, check_routing_features, check_consumer_buffer, check_priority, check_producers,
+    check_peak, check_task_launches, check_message_size, check_retention, check_replay, check_processing,
+    check_delay, check_filtering, check_routing_features, check_consumer_buffer, check_priority, check_producers,
     check_source_services, check_starts_from, check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes,
     check_region, check_managed, check_producer_protocols, check_protocols, check_migration,
 )

@@ -16,7 +16,14 @@ Within a tier the items add up. WEIGHTS below are the only weights; they are jud
 
 from __future__ import annotations
 
-from advisor.engine.checks import CHANGE_RANK, Context, connector_matches, existing_sources, protocol_list
+from advisor.engine.checks import (
+    CHANGE_RANK,
+    Context,
+    connector_matches,
+    existing_sources,
+    protocol_list,
+    task_launch_ends,
+)
 from advisor.engine.designs import concern_of
 from advisor.engine.result import Evaluation
 from advisor.knowledge.vocabulary import ARCHIVE_CONSUMERS, SINK_CONSUMERS
@@ -32,6 +39,8 @@ WEIGHTS = {
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
     "not_a_shared_router": 6.0,    # many producers and consumers meet at one router, and the entry is not the
                                    # one AWS builds for routing many sources to many targets (an event bus)
+    "task_per_message": 4.0,       # rate unknown, and a service starts a container task per message where a
+                                   # worker would poll a queue (above the launch rate the check excludes it)
     "duplicates_redelivered": 3.0,  # deduplication asked, but the service that delivers to a consumer drops
                                     # duplicate publishes only and delivers at least once
     # preference
@@ -101,6 +110,12 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             if ctx.val(end, "deduplication") and ctx.val(end, "semantics") == "at-least-once":
                 add("fitness", "duplicates_redelivered", f"{ctx.name(end)} drops duplicate publishes but delivers "
                     "to its consumers at least once, so they can still see a message twice")
+    if c.peak_per_second is None:
+        # a workflow's container step is AWS's documented ECS integration, run once per execution, not a router
+        # pushing every event at a task
+        for end in (e for e in task_launch_ends(ctx, design) if ctx.val(e, "model") != "workflow"):
+            add("fitness", "task_per_message", f"{ctx.name(end)} starts a container task per message; with the rate "
+                "unknown, workers that poll a queue keep up at any rate")
     primary = ctx.val(path[0], "primary_producers")
     producers = c.producers or _implied_producers(c)
     if "iot-device" in producers:
