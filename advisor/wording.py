@@ -57,4 +57,8 @@ def why_lower(rec, alt) -> str:
             lacks = [t for w, t in mine if w < 0 and t not in {t2 for _, t2 in theirs}]
             parts = worse + [f"lacks: {t}" for t in lacks]
             return f"{tier}: " + ("; ".join(parts) if parts else "costs more in this tier")
+    if frozenset(rec.design.path) == frozenset(alt.design.path):
+        # not a tie between designs (walk._settle_top counts one choice per set of services): the same
+        # services, each consumer reached along another route
+        return "equal in every tier: the same services, with the consumers reached along other legs"
     return "equal in every tier (see Tie)"
