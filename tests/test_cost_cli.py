@@ -84,6 +84,17 @@ def test_sweep_without_a_peak_is_a_clear_error(cli):
     assert code == 2 and "peak_per_second" in err
 
 
+@pytest.mark.parametrize("example, asked", [("backup-hourly-compliance", "backup"),
+                                             ("nfs-share-backed-by-s3", "hybrid storage")])
+@pytest.mark.parametrize("flag", [["--peak", "10"], ["--scale", "10x"], ["--sweep"]])
+def test_volume_flags_refuse_a_file_without_a_message_flow(cli, example, asked, flag):
+    # a rate given to a backup-only file used to open a messaging concern and price buses for nobody's messages
+    code, out, err = cli("cost", "--answers", str(EXAMPLES / f"{example}.yaml"), *flag)
+    assert code == 2 and out == "" and f"asks about {asked} only" in err and "Traceback" not in err
+    code, out, err = cli("cost", "--answers", str(EXAMPLES / f"{example}.yaml"))
+    assert code == 0, err
+
+
 def test_advise_json_carries_the_cost_column(cli):
     code, out, _ = cli("advise", "--answers", ORDERS, "--format", "json")
     data = json.loads(out)

@@ -38,6 +38,12 @@ def cost(
     req = api.load_requirements(str(answers))
     if scale is not None and peak is not None:
         raise UsageError("pass --scale or --peak, not both")
+    if (scale is not None or peak is not None or sweep) and not req.has_messaging:
+        # the volume flags multiply the message rate; a storage- or backup-only file has none, and giving it one
+        # would price messaging designs for a flow nobody described
+        asked = " and ".join(s for s, on in (("hybrid storage", req.has_storage), ("backup", req.has_backup)) if on)
+        raise UsageError(f"--scale, --peak and --sweep change the message rate, and {answers} asks about "
+                         f"{asked or 'no messaging flow'} only: estimate it without them")
     if scale is not None:
         from advisor.cost.volume import scaled
 
