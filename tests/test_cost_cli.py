@@ -59,6 +59,18 @@ def test_sweep_names_where_a_design_stops_fitting(cli):
     assert code == 0 and "█" in out
 
 
+@pytest.mark.parametrize("args", [["--sweep"], []], ids=["sweep", "line-items"])
+@pytest.mark.parametrize("example", ["order-fanout-filtering", "iot-telemetry-to-s3"])
+def test_text_tables_never_cut_a_figure_at_80_columns(cli, monkeypatch, example, args):
+    # rich shortens a cell that does not fit with an ellipsis: a cut number ("5,256,000…") cannot be checked
+    import re
+
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = cli("cost", "--answers", str(EXAMPLES / f"{example}.yaml"), *args)
+    assert code == 0, err
+    assert not re.search(r"[\d,.]…", out), out
+
+
 def test_sweep_chart_svg(cli, tmp_path):
     pytest.importorskip("matplotlib")
     target = tmp_path / "chart.svg"

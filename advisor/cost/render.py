@@ -13,6 +13,15 @@ def money(value: float | None, currency: str = "USD") -> str:
     return f"{value:,.2f} {currency}"
 
 
+def compact(value: float) -> str:
+    """Three significant figures with a k/M/B suffix (95,412.3 -> 95.4k), for tables that must fit 80 columns
+    (the exact figures are in --format json and markdown)."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{suffix}"
+    return f"{value:.3g}" if value < 100 else f"{value:.0f}"
+
+
 def summary(est: Estimate) -> str:
     """`1,234.56 USD/month` or `1,234.56 USD/month + 2 unpriced lines` — the cost column of advise and ADRs;
     outside us-east-1 it adds how many rates are assumed equal to us-east-1's."""
@@ -30,6 +39,7 @@ def assumed_rates(est: Estimate) -> int:
     return len({i.price_id for i in est.items if i.basis == "assumed"})
 
 
+WIDE_ENOUGH = 120  # terminal columns at which line items show exact quantities without wrapping
 BASIS_SHORT = {"read": "read", "unconfirmed": "unconfirmed", "assumed": "= us-east-1 (assumed)"}
 
 
@@ -72,6 +82,7 @@ def as_markdown(estimates: list[Estimate], meta: dict[str, Any]) -> str:
 
 def print_text(estimates: list[Estimate], meta: dict[str, Any], console: Any, *, details: int = 1) -> None:
     """A summary table of every design, then the line items of the first ``details`` designs."""
+    from rich.box import SIMPLE_HEAD
     from rich.table import Table
 
     console.print(f"[bold]Monthly cost estimate[/bold] — {meta['region']}, prices as of {meta['as_of']}, "
@@ -86,17 +97,35 @@ def print_text(estimates: list[Estimate], meta: dict[str, Any], console: Any, *,
         table.add_row(e.key, money(e.total, e.currency), needs, str(len(e.gaps)) if e.gaps else "")
     console.print(table)
     for e in estimates[:details]:
-        items = Table(title=f"{e.key}", show_header=True, header_style="bold", title_justify="left")
-        for col, justify in (("Service", "left"), ("Dimension", "left"), ("Quantity", "right"),
-                             ("Unit price", "right"), ("Rate", "left"), ("Subtotal", "right")):
-            items.add_column(col, justify=justify)
+        # the currency is said once, in the title, and figures never wrap: a reviewer checks them digit by digit
+        items = Table(title=f"{e.key} ({e.currency})", show_header=True, header_style="bold", title_justify="left",
+                      box=SIMPLE_HEAD, padding=(0, 1))
+        for col, justify, wrap in (("Service", "left", False), ("Dimension", "left", True),
+                                   ("Quantity", "right", False), ("Unit price", "right", True),
+                                   ("Rate", "left", False), ("Subtotal", "right", False)):
+            # a unit price is one token (0.0000166667): its column is never narrower than the widest price
+            widest = max((len(_price(i.unit_price, None)) for i in e.items if i.unit_price is not None), default=1)
+            items.add_column(col, justify=justify, no_wrap=not wrap,
+                             min_width=widest if col == "Unit price" else None)
+        gaps: list[str] = []
+        narrow = console.width < WIDE_ENOUGH
         for i in e.items:
-            price = _price(i.unit_price, i.price_unit) if i.unit_price is not None else "—"
-            sub = money(i.subtotal, e.currency) if i.subtotal is not None else f"[yellow]gap: {i.gap}[/yellow]"
+            unit = (i.price_unit or "").removeprefix(f"{e.currency} ")
+            price = _price(i.unit_price, unit) if i.unit_price is not None else "—"
+            if i.subtotal is None:  # the reason goes below the table, where it does not squeeze the columns
+                gaps.append(i.gap or "no price")
+            sub = f"{i.subtotal:,.2f}" if i.subtotal is not None else f"[yellow]gap {len(gaps)}[/yellow]"
             basis = BASIS_SHORT.get(i.basis or "", "")
-            items.add_row(i.service, i.dimension, _quantity(i.quantity, i.quantity_unit), price,
+            quantity = (_quantity(i.quantity, i.quantity_unit) if not narrow or i.quantity is None
+                        else f"{compact(i.quantity)} {i.quantity_unit}".strip())
+            items.add_row(i.service, i.dimension, quantity, price,
                           f"[yellow]{basis}[/yellow]" if i.basis == "assumed" else basis, sub)
         console.print(items)
+        if narrow:
+            console.print("  quantities rounded to fit the terminal; exact ones: --format json or markdown",
+                          highlight=False)
+        for n, gap in enumerate(gaps, start=1):
+            console.print(f"  [yellow]gap {n}[/yellow]: {escape(gap)}", highlight=False)
         sources = sorted({i.source for i in e.items if i.source})
         for s in sources:
             console.print(f"  source: {s}", highlight=False)
@@ -112,21 +141,30 @@ def print_sweep(sw: Any, console: Any) -> None:
 
     console.print(f"[bold]Cost and headroom from 1/10x to 100x[/bold] of {sw.peak:g}/s — {sw.region}, "
                   f"{sw.currency}/month")
-    table = Table(show_header=True, header_style="bold")
-    table.add_column("Design")
     points = sw.curves[0].points if sw.curves else []
+    # where the design names and the columns do not fit the terminal, the rows are numbered and named below, and
+    # a quota increase is shown by colour alone (each is also listed below with its volume and fact)
+    numbered = max((len(c.key) for c in sw.curves), default=0) + 9 * len(points) + 4 > console.width
+    narrow = 4 + 9 * len(points) > console.width  # "1.23M+q" and two spaces
+    table = Table(show_header=True, header_style="bold", box=None, padding=(0, 0, 0, 1 if narrow else 2))
+    table.add_column("#" if numbered else "Design", no_wrap=numbered)
     for p in points:
-        table.add_column(f"{p.factor:g}x", justify="right")
-    for c in sw.curves:
+        table.add_column(f"{p.factor:g}x", justify="right", no_wrap=True)
+    for n, c in enumerate(sw.curves, start=1):
         cells = []
         for p in c.points:
             if p.cost is None:
                 cells.append("[red]no fit[/red]")
             else:
-                cells.append(f"{p.cost:,.0f}" + ("" if p.complete else "+") + ("[yellow]q[/yellow]" if p.quota else ""))
-        table.add_row(c.key, *cells)
+                cell = compact(p.cost) + ("" if p.complete else "+")
+                cells.append(f"[yellow]{cell}[/yellow]" if narrow and p.quota else
+                             cell + ("[yellow]q[/yellow]" if p.quota else ""))
+        table.add_row(str(n) if numbered else escape(c.key), *cells)
     console.print(table)
-    lines = ["  + : some lines unpriced (gaps); q : fits after a quota increase; no fit : a hard ceiling rules it out"]
+    lines = [f"  {n}: {escape(c.key)}" for n, c in enumerate(sw.curves, start=1)] if numbered else []
+    quota = "yellow" if narrow else "q"
+    lines += [f"  + : some lines unpriced (gaps); {quota} : fits after a quota increase; no fit : a hard ceiling "
+              "rules it out; k, M: thousands, millions (exact figures: --format json or markdown)"]
     lines += _bars(sw)
     last = points[-1].factor if points else 1
     for c in sw.curves:
