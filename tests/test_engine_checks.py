@@ -30,12 +30,13 @@ def design(*ids: str, concern: str = "messaging") -> Design:
     return Design(tuple(Option.parse(i) for i in ids), concern)
 
 
-def with_fact(kb, option_id: str, name: str, value):
-    """A copy of the knowledge where one fact (where ``kb.fact`` finds it for the option) has a new value."""
+def with_fact(kb, option_id: str, name: str, value, **fields):
+    """A copy of the knowledge where one fact (where ``kb.fact`` finds it for the option) has a new value (and
+    other fields, such as ``adjustable``)."""
     opt = Option.parse(option_id)
     ref = kb.fact(opt, name)
     assert ref is not None, f"{option_id} has no fact {name}"
-    fact = ref.fact.model_copy(update={"value": value})
+    fact = ref.fact.model_copy(update={"value": value, **fields})
     svc = kb.services[opt.service]
     if opt.variant and ref.id.startswith(f"{opt.service}.{opt.variant}."):
         var = svc.variants[opt.variant]
@@ -96,7 +97,7 @@ def watch_facts(out) -> list[str | None]:
 COVERED = {
     # checks.py
     "check_completion", "check_delivery", "check_distribution", "check_ordering",
-    "check_deduplication", "check_peak", "check_task_launches", "check_message_size", "check_retention", "check_replay",
+    "check_deduplication", "check_peak", "check_consumer_rates", "check_message_size", "check_retention", "check_replay",
     "check_filtering", "check_routing_features", "check_consumer_buffer", "check_priority", "check_delay", "check_processing", "check_producers",
     "check_source_services", "check_starts_from", "check_consumers", "check_saas", "check_schedule", "check_workflow", "check_workflow_minutes",
     "check_region", "check_managed", "check_producer_protocols", "check_protocols", "check_migration",
@@ -447,11 +448,11 @@ def _launch_rate(kb) -> float:
 
 def test_task_launches_above_the_fargate_rate_exclude_a_bus_pushing_to_containers(run, kb):
     rate = _launch_rate(kb)
-    out = run(C.check_task_launches, "eventbridge:bus", constraints={"consumers": ["container"],
+    out = run(C.check_consumer_rates, "eventbridge:bus", constraints={"consumers": ["container"],
                                                                      "peak_per_second": rate * 2})
     assert_fails(out, "constraints.peak_per_second", "consumer:container.task_launch_rate.max",
                  "starts a container task per event")
-    out = run(C.check_task_launches, "eventbridge:bus", constraints={"consumers": ["container"],
+    out = run(C.check_consumer_rates, "eventbridge:bus", constraints={"consumers": ["container"],
                                                                      "peak_per_second": rate})
     assert_passes(out, "constraints.peak_per_second", "consumer:container.task_launch_rate.max", "fits")
 
@@ -459,10 +460,36 @@ def test_task_launches_above_the_fargate_rate_exclude_a_bus_pushing_to_container
 def test_task_launches_do_not_concern_containers_that_poll_or_scheduled_jobs(run, kb):
     rate = _launch_rate(kb)
     fast = {"consumers": ["container"], "peak_per_second": rate * 10}
-    assert run(C.check_task_launches, ("eventbridge:bus", "sqs:standard"), constraints=fast) is None
-    assert run(C.check_task_launches, "eventbridge:bus", constraints={**fast, "consumers": ["lambda"]}) is None
+    assert run(C.check_consumer_rates, ("eventbridge:bus", "sqs:standard"), constraints=fast) is None
+    assert run(C.check_consumer_rates, "eventbridge:bus", constraints={**fast, "consumers": ["lambda"]}) is None
     # a schedule's runs are jobs: a task per run is what Scheduler's ECS target is for
-    assert run(C.check_task_launches, "eventbridge:scheduler", constraints={**fast, "producers": ["schedule"]}) is None
+    assert run(C.check_consumer_rates, "eventbridge:scheduler", constraints={**fast, "producers": ["schedule"]}) is None
+
+
+def test_api_destination_rate_is_an_adjustable_quota_for_http_consumers(run, kb):
+    ref = kb.fact(Option("eventbridge", "bus"), "api_destination.throughput.max")
+    assert ref.fact.adjustable
+    cap = ref.fact.numeric()
+    out = run(C.check_consumer_rates, "eventbridge:bus", constraints={"consumers": ["http"],
+                                                                      "peak_per_second": cap * 3})
+    assert out.ok
+    quota = [w for w in out.watch if w.kind == "quota"]
+    assert quota and quota[0].fact == "eventbridge.bus.api_destination.throughput.max"
+    assert "request a quota increase" in quota[0].text
+    out = run(C.check_consumer_rates, "eventbridge:bus", constraints={"consumers": ["http"], "peak_per_second": cap})
+    assert_passes(out, "constraints.peak_per_second", "eventbridge.bus.api_destination.throughput.max", "fits")
+    assert not out.watch
+    # SNS pushes to HTTPS subscriptions itself: no API destination, nothing to judge here
+    assert run(C.check_consumer_rates, "sns:standard", constraints={"consumers": ["http"],
+                                                                    "peak_per_second": cap * 3}) is None
+
+
+def test_a_hard_api_destination_rate_excludes(run, kb):
+    knowledge = with_fact(kb, "eventbridge:bus", "api_destination.throughput.max", 10, adjustable=False)
+    out = run(C.check_consumer_rates, "eventbridge:bus", knowledge=knowledge,
+              constraints={"consumers": ["http"], "peak_per_second": 50})
+    assert_fails(out, "constraints.peak_per_second", "eventbridge.bus.api_destination.throughput.max",
+                 "calls an API destination at most")
 
 
 def test_push_to_containers_above_the_launch_rate_is_met_at_their_queue(run, kb):

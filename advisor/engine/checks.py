@@ -446,19 +446,53 @@ def task_launch_rate(ctx: Context) -> FactRef | None:
     return FactRef("consumer:container.task_launch_rate.max", fact) if fact else None
 
 
-def check_task_launches(ctx: Context, design: Design) -> Outcome | None:
-    """Tasks started per event must keep up with the peak: above the launch rate, containers poll instead."""
+def _api_destination_ends(ctx: Context, design: Design) -> list[Option]:
+    """The services of this design that call an HTTPS endpoint or SaaS API through an API destination."""
+    wanted = ctx.consumers_wanted()
+    return list(dict.fromkeys(
+        leg.end for leg in design.all_legs
+        if (leg.consumer in ("http", "saas") or (leg.consumer is None and {"http", "saas"} & set(wanted)))
+        and ctx.ref(leg.end, "api_destination.throughput.max") is not None))
+
+
+def check_consumer_rates(ctx: Context, design: Design) -> Outcome | None:
+    """The rate a consumer's own interface takes: a service that starts a container task per event is bound by
+    the rate tasks launch at (above it, containers poll instead), and one calling an HTTPS endpoint by its API
+    destination's invocation rate (an adjustable quota: a quota increase to request)."""
     peak = ctx.req.constraints.peak_per_second
-    ref = task_launch_rate(ctx)
-    ends = task_launch_ends(ctx, design)
-    if peak is None or ref is None or not ends:
+    if peak is None:
         return None
     key = "constraints.peak_per_second"
-    if peak > (ref.fact.numeric() or float("inf")):
-        return _failed(f"{ctx.name(ends[0])} starts a container task per event, and tasks launch at most "
-                       f"{units.figure(ref.fact)}; the peak is {units.number(peak)}/s", ref, key)
-    return _passed(f"{ctx.name(ends[0])} starts a container task per event; {units.number(peak)}/s fits the "
-                   f"launch rate of {units.figure(ref.fact)}", ref, key)
+    checked: list[Outcome] = []
+    launch = task_launch_rate(ctx)
+    ends = task_launch_ends(ctx, design)
+    if launch is not None and ends:
+        if peak > (launch.fact.numeric() or float("inf")):
+            return _failed(f"{ctx.name(ends[0])} starts a container task per event, and tasks launch at most "
+                           f"{units.figure(launch.fact)}; the peak is {units.number(peak)}/s", launch, key)
+        checked.append(_passed(f"{ctx.name(ends[0])} starts a container task per event; {units.number(peak)}/s fits "
+                               f"the launch rate of {units.figure(launch.fact)}", launch, key))
+    for end in _api_destination_ends(ctx, design):
+        over = _rate_ceiling(ctx, end, "api_destination.throughput.max", peak, lambda f, r: f.numeric(r))
+        ref = ctx.ref(end, "api_destination.throughput.max")
+        if over is None:
+            checked.append(_passed(f"{units.number(peak)}/s fits {ctx.name(end)}'s API destination rate of "
+                                   f"{units.figure(ref.fact, ctx.region)}", ref, key))
+            continue
+        what, ref, _cap = over
+        if what == "over":
+            return _failed(f"{ctx.name(end)} calls an API destination at most {units.figure(ref.fact, ctx.region)}; "
+                           f"the peak is {units.number(peak)}/s", ref, key)
+        watch = [Reason.of(f"{ctx.name(end)}: {units.number(peak)}/s is above the API destination's default rate of "
+                           f"{units.figure(ref.fact, ctx.region)}; request a quota increase to at least "
+                           f"{units.number(peak)}/s (the quota is adjustable), and make sure the endpoint takes it",
+                           ref, key, kind="quota")]
+        checked.append(_passed(f"{units.number(peak)}/s fits {ctx.name(end)}'s API destinations after a quota "
+                               "increase", ref, key, watch))
+    if not checked:
+        return None
+    first = checked[0]
+    return Outcome(True, first.reason, [w for o in checked for w in o.watch])
 
 
 def check_message_size(ctx: Context, design: Design) -> Outcome | None:
@@ -1092,12 +1126,12 @@ BY_PATH = frozenset({
 # rates; delivery reads it where containers can only poll above the rate tasks are launched at). The sweep runs the
 # engine once and re-runs only these at other volumes; tests/test_cost_volume_checks.py fails for any other check
 # whose verdict changes with the volume.
-VOLUME_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (check_peak, check_task_launches,
+VOLUME_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (check_peak, check_consumer_rates,
                                                                           check_delivery)
 
 MESSAGING_CHECKS: tuple[Callable[[Context, Design], Outcome | None], ...] = (
     check_completion, check_delivery, check_distribution, check_ordering, check_deduplication,
-    check_peak, check_task_launches, check_message_size, check_retention, check_replay, check_processing,
+    check_peak, check_consumer_rates, check_message_size, check_retention, check_replay, check_processing,
     check_delay, check_filtering, check_routing_features, check_consumer_buffer, check_priority, check_producers,
     check_source_services, check_starts_from, check_consumers, check_saas, check_schedule, check_workflow, check_workflow_minutes,
     check_region, check_managed, check_producer_protocols, check_protocols, check_migration,
