@@ -462,6 +462,8 @@ def test_task_launches_do_not_concern_containers_that_poll_or_scheduled_jobs(run
     fast = {"consumers": ["container"], "peak_per_second": rate * 10}
     assert run(C.check_consumer_rates, ("eventbridge:bus", "sqs:standard"), constraints=fast) is None
     assert run(C.check_consumer_rates, "eventbridge:bus", constraints={**fast, "consumers": ["lambda"]}) is None
+    # Firehose pushes too, but never to containers: that is the consumers check's verdict, not a task launch
+    assert run(C.check_consumer_rates, "data-firehose", constraints=fast) is None
     # a schedule's runs are jobs: a task per run is what Scheduler's ECS target is for
     assert run(C.check_consumer_rates, "eventbridge:scheduler", constraints={**fast, "producers": ["schedule"]}) is None
 

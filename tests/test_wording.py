@@ -19,14 +19,27 @@ def _equal_alternatives(result):
     return [c for c in result.candidates if c is not rec and why_lower(rec, c).startswith("equal in every tier")]
 
 
-def test_same_services_drawn_differently_is_not_called_a_tie(make_req, advise):
+def test_same_services_drawn_differently_is_not_called_a_tie():
+    from types import SimpleNamespace as NS
+
+    path = ("eventbridge:bus", "sqs:standard")
+    tiers = {"simplicity": [(1.0, "2 services to connect and operate")]}
+    rec, alt = NS(design=NS(path=path), tiers=tiers), NS(design=NS(path=tuple(reversed(path))), tiers=tiers)
+    text = why_lower(rec, alt)
+    assert "see Tie" not in text and "same services" in text
+    other = NS(design=NS(path=("sns:standard", "sqs:standard")), tiers=tiers)
+    assert why_lower(rec, other) == "equal in every tier (see Tie)"
+
+
+def test_lambda_is_a_bus_target_where_a_queue_adds_only_a_hop(make_req, advise):
+    # the same two services reach Lambda straight from the bus or through the application's queue: fewer hops win
     result = advise(make_req(**CENTRAL_BUS))
-    same = [c for c in _equal_alternatives(result)
-            if frozenset(c.design.path) == frozenset(result.recommendation.design.path)]
-    assert same, "the case no longer has an equal alternative with the same services; pick another"
-    for c in same:
-        text = why_lower(result.recommendation, c)
-        assert "see Tie" not in text and "same services" in text
+    legs = {leg.consumer: leg.path for leg in result.recommendation.design.all_legs}
+    assert [o.id for o in legs["lambda"]] == ["eventbridge:bus"]
+    assert [o.id for o in legs["application"]] == ["eventbridge:bus", "sqs:standard"]
+    through_queue = [c for c in result.candidates if c is not result.recommendation
+                     and frozenset(c.design.path) == frozenset(result.recommendation.design.path)]
+    assert through_queue and all("hop" in why_lower(result.recommendation, c) for c in through_queue)
 
 
 def test_every_see_tie_names_a_reported_tie(make_req, advise):

@@ -437,7 +437,7 @@ def task_launch_ends(ctx: Context, design: Design) -> list[Option]:
     return list(dict.fromkeys(
         leg.end for leg in ctx.active_legs(design)
         if (leg.consumer == "container" or (leg.consumer is None and containers))
-        and ctx.val(leg.end, "delivery") == ["push"]))
+        and ctx.val(leg.end, "delivery") == ["push"] and "container" in (ctx.val(leg.end, "consumers") or [])))
 
 
 def task_launch_rate(ctx: Context) -> FactRef | None:

@@ -9,7 +9,8 @@ equal in every tier above it:
 2. ``preference`` — the user's soft preferences: no guarantees or engines nobody asked for, each service
                     built for the data kind asked, serverless when code may change anyway.
 3. ``simplicity`` — fewer services, less to operate, configure and build: settings raised above their
-                    defaults, quota increases, workaround patterns.
+                    defaults, quota increases, workaround patterns; then fewer hops on the way to each consumer
+                    (the same services wired with fewer hops: a bus's Lambda target rather than a queue's).
 
 Within a tier the items add up. WEIGHTS below are the only weights; they are judgement, not AWS figures.
 """
@@ -57,6 +58,8 @@ WEIGHTS = {
     "quota_increase": 0.5,         # an adjustable quota to raise with a request
     "workaround": 1.5,             # a documented pattern to build around a limit (claim-check, queue per priority)
     "extra_service": 1.0,          # each service beyond the first
+    "extra_hop": 0.25,             # each service a consumer's messages pass through beyond the first: with the
+                                   # same services, Lambda can be a bus's target or read a queue the bus fills
     "operated": 2.0,               # brokers or clusters to size, patch and scale (not counted when managed is accepted)
     "named_pattern": -0.5,         # every leg is a documented AWS pattern
 }
@@ -176,6 +179,10 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             add("simplicity", "workaround", f"workaround: {w.text}")
     if len(path) > 1:
         add("simplicity", "extra_service", f"{len(path)} services to connect and operate", len(path) - 1)
+    hops = _hops(ctx, design)
+    if hops:
+        add("simplicity", "extra_hop", f"{hops} hop{'s' if hops > 1 else ''} between services on the way to the "
+            "consumers", hops)
     if c.managed not in ("managed", "any") and design.concern == "messaging":
         for o in path:
             if ctx.val(o, "operations") == "managed":
@@ -186,6 +193,15 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     ev.tiers = {t: items for t, items in tiers.items() if items}
     ev.adjustments = [(-w, f"{t}: {text}") for t, items in tiers.items() for w, text in items]
     ev.score = 100.0 - sum(w for items in tiers.values() for w, _ in items)
+
+
+def _hops(ctx: Context, design) -> int:
+    """Services passed between the entry and each consumer kind, summed over the kinds: a leg drawn for one kind
+    counts once, a straight path counts for every kind that reads its end."""
+    if design.concern != "messaging":
+        return 0
+    kinds = len(ctx.consumers_wanted()) or 1
+    return sum((len(leg.path) - 1) * (1 if leg.consumer is not None else kinds) for leg in design.all_legs)
 
 
 def data_kind(ctx: Context) -> tuple[str | None, str | None]:
