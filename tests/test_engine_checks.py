@@ -295,6 +295,16 @@ def test_distribution_pubsub_needs_a_fan_out_node(run):
     assert_passes(out, "connection.distribution", "sns.distribution", "own copy")
 
 
+def test_distribution_p2p_through_a_filter_per_subscription(run):
+    # each carrier's subscription filter takes only its parcels: one receiver per message, as a bus rule routes it
+    out = run(C.check_distribution, "sns:standard", connection={"distribution": "p2p"},
+              constraints={"filtering": True, "consumers": ["http"]})
+    assert_passes(out, "connection.distribution", "sns.filtering", "reaches only the receiver")
+    out = run(C.check_distribution, "sns:standard", connection={"distribution": "p2p"},
+              constraints={"consumers": ["http"]})
+    assert_fails(out, "connection.distribution", "sns.distribution", "copies each message to every subscriber")
+
+
 def test_distribution_p2p_ends_at_one_consumer(run):
     out = run(C.check_distribution, "sns:standard", connection={"distribution": "p2p"})
     assert_fails(out, "connection.distribution", "sns.distribution", "copies each message to every subscriber")
@@ -512,14 +522,20 @@ def test_push_to_containers_above_the_launch_rate_is_met_at_their_queue(run, kb)
 def test_a_task_per_message_at_an_unknown_rate_ranks_below_a_polled_queue(kb, make_req):
     sections = {"connection": {"delivery": "push", "distribution": "pubsub"},
                 "constraints": {"consumers": ["container"]}}
+    from advisor.engine.ranking import tier_key
+
     direct = _ranked_to(kb, make_req, "container", ("eventbridge:bus",), **sections)
-    assert any("task per message" in t for _w, t in direct.tiers.get("fitness", []))
+    assert any("task per message" in t for _w, t in direct.tiers.get("simplicity", []))
     queued = _ranked_to(kb, make_req, "container", ("eventbridge:bus", "sqs:standard"), **sections)
-    assert "fitness" not in queued.tiers
+    assert not any("task per message" in t for _w, t in queued.tiers.get("simplicity", []))
+    # a launch quota to watch is worth more than the queue and its hop, and is no fitness matter: a data stream
+    # (the wrong kind of service for messages) must not win over the bus on it
+    assert tier_key(queued) < tier_key(direct)
+    assert "fitness" not in direct.tiers
     # a workflow's container step is the documented ECS integration, run per execution: no penalty
     flow = _ranked_to(kb, make_req, "container", ("step-functions:standard",),
                       constraints={"consumers": ["container"]})
-    assert not any("task per message" in t for _w, t in flow.tiers.get("fitness", []))
+    assert not any("task per message" in t for items in flow.tiers.values() for _w, t in items)
 
 
 def test_peak_above_a_hard_ceiling_excludes(run, kb):

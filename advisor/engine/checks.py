@@ -294,10 +294,19 @@ def check_distribution(ctx: Context, design: Design) -> Outcome | None:
         if one and leg.consumer in one.fact.value:
             direct = direct or (leg, one)
             continue
+        routed = ctx.ref(leg.end, "filtering") if ctx.req.constraints.filtering else None
+        if routed and routed.fact.value is True:
+            # filtering asked: each subscription's filter takes only its own messages, so a message whose
+            # content names one receiver reaches that one alone, as an event bus rule routes it
+            direct = direct or (leg, routed)
+            continue
         return _failed(f"{ctx.name(leg.end)} copies each message to every subscriber rather than to one "
                        "consumer", ref, key)
     if direct:
         leg, one = direct
+        if one.id.endswith(".filtering"):
+            return _passed(f"{ctx.name(leg.end)} filters per subscription, so each message reaches only the receiver "
+                           "whose filter it matches", one, key)
         return _passed(f"{ctx.name(leg.end)} publishes each message straight to one {leg.consumer} endpoint", one, key)
     end = ctx.judged_legs(design)[0].end
     return _passed(f"{ctx.name(end)} hands each message to exactly one consumer", ctx.ref(end, "distribution"), key)

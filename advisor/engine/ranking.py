@@ -40,8 +40,6 @@ WEIGHTS = {
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
     "not_a_shared_router": 6.0,    # many producers and consumers meet at one router, and the entry is not the
                                    # one AWS builds for routing many sources to many targets (an event bus)
-    "task_per_message": 4.0,       # rate unknown, and a service starts a container task per message where a
-                                   # worker would poll a queue (above the launch rate the check excludes it)
     "duplicates_redelivered": 3.0,  # deduplication asked, but the service that delivers to a consumer drops
                                     # duplicate publishes only and delivers at least once
     # preference
@@ -58,6 +56,9 @@ WEIGHTS = {
     "quota_increase": 0.5,         # an adjustable quota to raise with a request
     "workaround": 1.5,             # a documented pattern to build around a limit (claim-check, queue per priority)
     "extra_service": 1.0,          # each service beyond the first
+    "task_per_message": 1.5,       # rate unknown, and a service starts a container task per message where a
+                                   # worker could poll a queue: a launch quota to keep in mind, worth more than
+                                   # the queue and its hop (above the launch rate the check excludes it)
     "extra_hop": 0.25,             # each service a consumer's messages pass through beyond the first: with the
                                    # same services, Lambda can be a bus's target or read a queue the bus fills
     "operated": 2.0,               # brokers or clusters to size, patch and scale (not counted when managed is accepted)
@@ -113,12 +114,6 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             if ctx.val(end, "deduplication") and ctx.val(end, "semantics") == "at-least-once":
                 add("fitness", "duplicates_redelivered", f"{ctx.name(end)} drops duplicate publishes but delivers "
                     "to its consumers at least once, so they can still see a message twice")
-    if c.peak_per_second is None:
-        # a workflow's container step is AWS's documented ECS integration, run once per execution, not a router
-        # pushing every event at a task
-        for end in (e for e in task_launch_ends(ctx, design) if ctx.val(e, "model") != "workflow"):
-            add("fitness", "task_per_message", f"{ctx.name(end)} starts a container task per message; with the rate "
-                "unknown, workers that poll a queue keep up at any rate")
     primary = ctx.val(path[0], "primary_producers")
     producers = c.producers or _implied_producers(c)
     if "iot-device" in producers:
@@ -179,6 +174,13 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             add("simplicity", "workaround", f"workaround: {w.text}")
     if len(path) > 1:
         add("simplicity", "extra_service", f"{len(path)} services to connect and operate", len(path) - 1)
+    if c.peak_per_second is None:
+        # a workflow's container step is AWS's documented ECS integration, run once per execution, not a router
+        # pushing every event at a task
+        for end in (e for e in task_launch_ends(ctx, design) if ctx.val(e, "model") != "workflow"):
+            add("simplicity", "task_per_message", f"{ctx.name(end)} starts a container task per message, and the "
+                "rate is not stated: the task launch rate becomes a limit to watch, which workers polling a queue "
+                "do not have")
     hops = _hops(ctx, design)
     if hops:
         add("simplicity", "extra_hop", f"{hops} hop{'s' if hops > 1 else ''} between services on the way to the "
