@@ -9,8 +9,9 @@ equal in every tier above it:
 2. ``preference`` — the user's soft preferences: no guarantees or engines nobody asked for, each service
                     built for the data kind asked, serverless when code may change anyway.
 3. ``simplicity`` — fewer services, less to operate, configure and build: settings raised above their
-                    defaults, quota increases, workaround patterns; then fewer hops on the way to each consumer
-                    (the same services wired with fewer hops: a bus's Lambda target rather than a queue's).
+                    defaults, quota increases, workaround patterns, a container task started per message at a
+                    rate not stated; then fewer hops on the way to each consumer (the same services wired with
+                    fewer hops: a bus's Lambda target rather than a queue's).
 
 Within a tier the items add up. WEIGHTS below are the only weights; they are judgement, not AWS figures.
 """
