@@ -904,6 +904,35 @@ def test_starts_from(run, kb):
     assert_passes(out, "constraints.starts_from", "relation:source:dynamodb->eventbridge:pipes", "reads")
 
 
+def test_starts_from_two_existing_services(run):
+    """Readings that arrive in an existing stream and must join an existing bus: start at the first, run through
+    the second."""
+    both = {"starts_from": ["kinesis-stream", "event-bus"]}
+    out = run(C.check_starts_from, ("kinesis-data-streams:on-demand", "eventbridge:pipes", "eventbridge:bus"),
+              constraints=both)
+    r = assert_passes(out, "constraints.starts_from", "kinesis-data-streams.model", "starts at an existing Kinesis")
+    assert "runs through an existing EventBridge event bus" in r.text and not out.watch
+    out = run(C.check_starts_from, ("eventbridge:bus", "kinesis-data-streams:on-demand"), constraints=both)
+    assert_fails(out, "constraints.starts_from", "eventbridge.bus.model", "already arrive in an existing Kinesis")
+    out = run(C.check_starts_from, ("kinesis-data-streams:on-demand", "eventbridge:pipes"), constraints=both)
+    assert_fails(out, "constraints.starts_from", "kinesis-data-streams.model", "this design leaves it out")
+
+
+def test_a_shared_router_after_an_existing_stream_is_on_the_path(kb, make_req):
+    # many sources meet at the bus; this flow's messages arrive in a stream that exists, so the bus comes later
+    sections = {"constraints": {"many_to_many": True, "starts_from": ["kinesis-stream"], "consumers": ["lambda"]}}
+    via_bus = _ranked_to(kb, make_req, "lambda", ("kinesis-data-streams:on-demand", "eventbridge:pipes",
+                                                  "eventbridge:bus"), **sections)
+    assert not any("many sources" in t for _w, t in via_bus.tiers.get("fitness", []))
+    direct = _ranked_to(kb, make_req, "lambda", ("kinesis-data-streams:on-demand",), **sections)
+    assert any("many sources" in t for _w, t in direct.tiers.get("fitness", []))
+    # without an existing resource to start from, the producers publish to the router itself: it is the entry
+    free = _ranked_to(kb, make_req, "lambda", ("kinesis-data-streams:on-demand", "eventbridge:pipes",
+                                               "eventbridge:bus"),
+                      constraints={"many_to_many": True, "consumers": ["lambda"]})
+    assert any("many sources" in t for _w, t in free.tiers.get("fitness", []))
+
+
 def test_producers_write_to_the_existing_table_a_pipe_reads(run):
     """Nothing publishes to a pipe; with the table's stream named, the application writes to the table."""
     answers = {"constraints": {"producers": ["application"]}}

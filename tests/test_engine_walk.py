@@ -90,7 +90,17 @@ def test_the_search_is_bounded_and_deterministic(kb, make_req):
     again = [d.key for d in W.messaging_designs(kb, Context(kb, req))]
     assert first == again
     entries = sum(1 for o in kb.options if D.concern_of(kb, o) == "messaging")
-    assert len(first) <= entries * D.LEG_CHOICES ** 4
+    assert len(first) <= entries * D.LEG_CHOICES_TIED ** 4
+
+
+def test_the_bound_on_legs_never_falls_between_equals():
+    # ranks: (failed requirements, tiers, services, key); only the key separates the third and fourth legs
+    ranks = {"a": (0, (0,), 1, "a"), "b": (0, (0,), 2, "b"), "c": (0, (1,), 2, "c"), "d": (0, (1,), 2, "d"),
+             "e": (0, (2,), 2, "e")}
+    kept = D._best_legs(sorted(ranks), ranks.__getitem__)
+    assert kept == ["a", "b", "c", "d"]
+    failing = {k: (1, (), v[2], k) for k, v in ranks.items()}
+    assert D._best_legs(sorted(failing), failing.__getitem__) == ["a", "b", "c"]
 
 
 def test_without_consumers_every_simple_path_is_a_design(kb):

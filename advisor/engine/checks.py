@@ -869,24 +869,34 @@ def _not_reached(ctx: Context, source: str, entry: Option, what: str, key: str) 
                                  f"endpoint:source:{source}", ep.source, key))
 
 
+def _is_resource(opt: Option, ref: str) -> bool:
+    service, _, variant = ref.partition(":")
+    return opt.service == service and (not variant or opt.variant == variant)
+
+
 def check_starts_from(ctx: Context, design: Design) -> Outcome | None:
     """The messages already arrive in an existing resource (an SQS queue, a table's stream): the design starts
-    there. A design starting elsewhere replaces what exists or leaves it out; the producers keep writing to it."""
+    there. A design starting elsewhere replaces what exists or leaves it out; the producers keep writing to it.
+    Where several existing services are named (a stream whose readings must join an existing event bus), the
+    messages arrive in the first one named: the design starts there and runs through the others."""
     wanted = ctx.req.constraints.starts_from
     if not wanted:
         return None
     key = "constraints.starts_from"
     entry = design.path[0]
     passed: list[Reason] = []
-    for value in wanted:
-        kind, ref, words = STARTS_FROM[value]
+    services = [STARTS_FROM[v] for v in wanted if STARTS_FROM[v][0] == "service"]
+    if services and not _is_resource(entry, services[0][1]):
+        return _failed(f"the messages already arrive in {services[0][2]}; this design starts at {ctx.name(entry)} "
+                       "instead", ctx.ref(entry, "model"), key)
+    for kind, ref, words in (STARTS_FROM[v] for v in wanted):
         if kind == "service":
-            service, _, variant = ref.partition(":")
-            if entry.service != service or (variant and entry.variant != variant):
-                return _failed(f"the messages already arrive in {words}; this design starts at {ctx.name(entry)} "
-                               "instead", ctx.ref(entry, "model"), key)
-            passed.append(Reason.of(f"the design starts at {words} ({ctx.name(entry)})", ctx.ref(entry, "model"),
-                                    key))
+            at = next((o for o in design.path if _is_resource(o, ref)), None)
+            if at is None:
+                return _failed(f"{words} exists already and the messages must reach it; this design leaves it out",
+                               ctx.ref(entry, "model"), key)
+            where = "starts at" if at == entry else "runs through"
+            passed.append(Reason.of(f"the design {where} {words} ({ctx.name(at)})", ctx.ref(at, "model"), key))
             continue
         rel = _emitted_to(ctx, ref, entry)
         if rel is None:
@@ -894,7 +904,12 @@ def check_starts_from(ctx: Context, design: Design) -> Outcome | None:
                                 "read; not {entry}", key)
         passed.append(Reason(f"{ctx.name(entry)} reads {words}: {rel.summary.strip().rstrip('.')}",
                              f"relation:source:{ref}->{entry.id}", rel.source, key))
-    return Outcome(True, passed[0], passed[1:])
+    if len(passed) == 1:
+        return Outcome(True, passed[0])
+    # one reason for the one requirement, citing where the design starts; the resources it runs through follow
+    first = passed[0]
+    return Outcome(True, Reason(first.text + "; " + "; ".join(r.text.removeprefix("the design ") for r in passed[1:]),
+                                first.fact, first.source, key))
 
 
 def check_consumers(ctx: Context, design: Design) -> Outcome | None:

@@ -7,7 +7,9 @@ Branching is only possible at a service that gives every reader its own copy (pu
 steps calling a service each (a workflow): a queue hands each message to one consumer, so two legs cannot leave it.
 
 The search is bounded: paths have at most MAX_PATH services, and per kind of consumer only the
-LEG_CHOICES best legs from each entry (fewest failed requirements, then fewest services) are combined.
+LEG_CHOICES best legs from each entry (fewest failed requirements, then fewest services) are combined. The
+bound never falls between equals: passing legs ranked the same as the last one kept are kept too (up to
+LEG_CHOICES_TIED), so a tie among them is settled, and reported, with the designs it decides.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from advisor.knowledge.vocabulary import concern_of_model
 
 MAX_PATH = 3
 LEG_CHOICES = 3
+LEG_CHOICES_TIED = 6
 
 
 def concern_of(kb: KnowledgeBase, opt: Option) -> str:
@@ -88,6 +91,20 @@ def is_valid_tree(kb: KnowledgeBase, legs: tuple[Leg, ...], p2p_answered: bool) 
     return True
 
 
+def _best_legs(legs: list[Leg], leg_rank) -> list[Leg]:
+    """The LEG_CHOICES best of ``legs`` (sorted), and the passing ones after them that rank equal to the last one
+    kept, whose order only the rank's final term, the leg's key, decided."""
+    kept = legs[:LEG_CHOICES]
+    last = leg_rank(kept[-1])
+    if last[0] != 0:  # failing legs only explain a failure; their order does not choose a design
+        return kept
+    for leg in legs[LEG_CHOICES:LEG_CHOICES_TIED]:
+        if leg_rank(leg)[:-1] != last[:-1]:
+            break
+        kept.append(leg)
+    return kept
+
+
 def messaging_designs(kb: KnowledgeBase, consumers: list[str], leg_rank, *, p2p_answered: bool = False
                       ) -> list[Design]:
     """Candidate designs for the messaging concern.
@@ -116,7 +133,7 @@ def messaging_designs(kb: KnowledgeBase, consumers: list[str], leg_rank, *, p2p_
             legs = [Leg(kind, p) for p in paths if kind in (kb.value(p[-1], "consumers") or [])]
             legs.sort(key=leg_rank)
             if legs:
-                choices.append(legs[:LEG_CHOICES])
+                choices.append(_best_legs(legs, leg_rank))
         if not choices:  # nothing from this entry reaches any consumer: the entry alone, to explain why
             add(Design.of_legs((Leg(None, (entry,)),)))
             continue

@@ -126,7 +126,10 @@ def rank(ctx: Context, ev: Evaluation) -> None:
     elif c.producers is None and not set(producers) & set(ctx.val(path[0], "producers") or []):
         # producers unanswered: the usual producer is an application, which this entry does not take
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} takes no input from applications")
-    if c.many_to_many and not ctx.val(path[0], "many_to_many_routing"):
+    # where the messages already arrive in an existing resource (starts_from), the design cannot start at the
+    # router: the other sources publish to a router further on, which the design must then run through
+    routers = path if c.starts_from else path[:1]
+    if c.many_to_many and not any(ctx.val(o, "many_to_many_routing") for o in routers):
         # the producers publish to the entry without naming a destination: a topic they must name, a queue or a
         # stream in front of a router, is not the broker between many sources and many targets
         add("fitness", "not_a_shared_router", f"{ctx.name(path[0])} is not built for routing events from many "
