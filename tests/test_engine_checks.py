@@ -933,6 +933,38 @@ def test_a_shared_router_after_an_existing_stream_is_on_the_path(kb, make_req):
     assert any("many sources" in t for _w, t in free.tiers.get("fitness", []))
 
 
+def test_a_table_stream_the_design_reads_keeps_the_stream(kb, make_req):
+    # streaming answered for a table's changes: the DynamoDB stream keeps them (source:dynamodb model stream),
+    # so a pipe reading it needs no second stream of its own
+    sections = {"connection": {"data": "streaming"},
+                "constraints": {"starts_from": ["dynamodb-stream"], "consumers": ["lambda"]}}
+    pipe = _ranked_to(kb, make_req, "lambda", ("eventbridge:pipes",), **sections)
+    assert not any("keeps the stream" in t for _w, t in pipe.tiers.get("fitness", []))
+    alone = _ranked_to(kb, make_req, "lambda", ("eventbridge:pipes",),
+                       connection={"data": "streaming"}, constraints={"consumers": ["lambda"]})
+    assert any("keeps the stream" in t for _w, t in alone.tiers.get("fitness", []))
+
+
+def test_a_delay_longer_than_any_queue_holds_is_work_for_a_schedule(kb, make_req):
+    from advisor.engine.ranking import _queue_delay_max
+
+    ctx_max = _queue_delay_max(Context(kb, make_req()))
+    sched = ("eventbridge:scheduler", "sqs:standard")
+    long = _ranked_to(kb, make_req, "container", sched,
+                      constraints={"producers": ["application"], "delay_seconds": ctx_max * 10})
+    assert not any("built for schedule" in t for _w, t in long.tiers.get("fitness", []))
+    short = _ranked_to(kb, make_req, "container", sched,
+                       constraints={"producers": ["application"], "delay_seconds": ctx_max})
+    assert any("built for schedule" in t for _w, t in short.tiers.get("fitness", []))
+
+
+def test_a_transfer_flow_batches_what_it_moves(kb, make_req):
+    # each AppFlow run writes files, so a feed answered streaming into Redshift is batched, not kept one by one
+    flow = _ranked_to(kb, make_req, "redshift", ("appflow",), connection={"data": "streaming"},
+                      constraints={"producers": ["saas"], "consumers": ["redshift"], "saas": ["salesforce"]})
+    assert "fitness" not in flow.tiers
+
+
 def test_producers_write_to_the_existing_table_a_pipe_reads(run):
     """Nothing publishes to a pipe; with the table's stream named, the application writes to the table."""
     answers = {"constraints": {"producers": ["application"]}}

@@ -18,6 +18,7 @@ Within a tier the items add up. WEIGHTS below are the only weights; they are jud
 
 from __future__ import annotations
 
+from advisor.engine import units
 from advisor.engine.checks import (
     CHANGE_RANK,
     Context,
@@ -93,7 +94,7 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         if not any(_batches(ctx, o) for o in path):
             add("fitness", "no_stream_batched", "streaming into stores with no reader of the stream asked, but "
                 "nothing here batches it for delivery")
-    elif data == "streaming" and not any(_keeps_or_batches(ctx, o) for o in path):
+    elif data == "streaming" and not any(_keeps_or_batches(ctx, o) for o in path) and not _reads_a_stream(ctx):
         add("fitness", "no_stream_kept", "streaming asked, but nothing here keeps the stream for readers or "
             "batches it for delivery")
     if data == "streaming" or _streams_in(c):
@@ -121,6 +122,11 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         # "on-premises" next to IoT devices says where the devices are (a factory, a store), not another kind
         # of sender: the entry must be built for devices, which connect from wherever they are
         producers = [p for p in producers if p != "on-premises"]
+    if c.delay_seconds and c.delay_seconds > _queue_delay_max(ctx):
+        # a message to deliver later than any queue's timer holds is work started at a time: a one-time schedule
+        # per message is what an entry built for schedules does (the SQS timers page sends longer delays to
+        # EventBridge Scheduler)
+        producers = [*producers, "schedule"]
     if primary and not set(primary) & set(producers):
         add("fitness", "off_purpose_entry", f"{ctx.name(path[0])} is built for {' and '.join(primary)} producers")
     elif c.producers is None and not set(producers) & set(ctx.val(path[0], "producers") or []):
@@ -301,7 +307,9 @@ def _batches_into_every_consumer(ctx: Context) -> bool:
     if not c.consumers:
         return False
     for o in ctx.kb.options:
-        if (ctx.val(o, "sink_writes") == "batched" and set(c.consumers) <= set(ctx.val(o, "consumers") or [])
+        # a delivery stream, which buffers a continuous feed (a transfer flow batches each run, not a feed)
+        if (ctx.val(o, "sink_writes") == "batched" and ctx.ref(o, "buffer.size.max") is not None
+                and set(c.consumers) <= set(ctx.val(o, "consumers") or [])
                 and ("saas" not in c.consumers
                      or all(connector_matches(s, ctx.val(o, "saas") or []) for s in c.saas or []))):
             return True
@@ -344,14 +352,32 @@ def _implied_data(ctx: Context) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+def _queue_delay_max(ctx: Context) -> float:
+    """The longest delivery delay any queue offers (its message timer or delay queue), in seconds."""
+    return max((units.seconds(r.fact) or 0 for o in ctx.kb.options if ctx.val(o, "model") == "queue"
+                if (r := ctx.ref(o, "delay.max"))), default=0)
+
+
+def _reads_a_stream(ctx: Context) -> bool:
+    """The design starts from an AWS source that is a stream itself (a table's DynamoDB stream): the stream is kept
+    there, outside the design, and a second one would only copy it."""
+    for name in existing_sources(ctx.req.constraints):
+        ep = ctx.kb.endpoints.get(f"source:{name}")
+        fact = ep.facts.get("model") if ep else None
+        if fact is not None and fact.value == "stream":
+            return True
+    return False
+
+
 def _keeps_or_batches(ctx: Context, opt) -> bool:
     """A stream keeps records for its readers; a delivery stream batches them for its sinks."""
     return ctx.val(opt, "model") == "stream" or _batches(ctx, opt)
 
 
 def _batches(ctx: Context, opt) -> bool:
-    """A delivery stream buffers records and writes them to its destination in batches."""
-    return ctx.ref(opt, "buffer.size.max") is not None
+    """A delivery stream buffers records and writes them to its destination in batches; a transfer flow writes
+    each run's records as files."""
+    return ctx.ref(opt, "buffer.size.max") is not None or ctx.val(opt, "sink_writes") == "batched"
 
 
 def tier_key(ev: Evaluation) -> tuple[float, ...]:
