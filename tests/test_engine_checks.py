@@ -210,7 +210,10 @@ def test_messaging_answer_overruled_by_what_a_stream_is_for(kb, make_req):
                                ({"data": "messaging"}, {"consumers": ["s3"]}),
                                ({"data": "messaging"}, {"consumers": ["saas"], "saas": ["salesforce"],
                                                         "peak_per_second": 600}),
-                               ({"data": "messaging"}, {"consumers": ["redshift", "container"], "peak_per_second": 600})):
+                               ({"data": "messaging"}, {"consumers": ["redshift", "container"], "peak_per_second": 600}),
+                               # every subscriber its own copy: a delivery stream writes each record to one place
+                               ({"data": "messaging", "distribution": "pubsub"},
+                                {"consumers": ["http"], "peak_per_second": 600})):
         assert data_kind(Context(kb, make_req(connection=conn_, constraints=constraints))) == ("messaging", None), \
             constraints
 

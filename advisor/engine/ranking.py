@@ -278,7 +278,9 @@ def _streaming_shown(ctx: Context) -> str | None:
         return ("replay was asked for readers that each pull the same records (publish/subscribe, pull), and "
                 "nothing about individual messages: records kept and re-read by independent readers are what "
                 "a stream is for")
-    if _batches_into_every_consumer(ctx) and _streams_in(c):
+    # a delivery stream writes each record to its one destination: a feed every subscriber must receive a copy
+    # of (publish/subscribe answered) is not one it batches
+    if _batches_into_every_consumer(ctx) and _streams_in(c) and conn.distribution != "pubsub":
         return (f"every consumer ({', '.join(c.consumers)}) is a destination a delivery stream batches into, fed "
                 "continuously (a rate per second), and nothing about individual messages was asked: batched "
                 "delivery is what a stream is for")
