@@ -604,9 +604,10 @@ def test_retention_20_days_excludes_sqs_fits_kinesis(run):
     assert "kinesis-data-streams.retention.default" in watch_facts(out)  # 24 hours by default: raise it
 
 
-def test_retention_on_sns_alone_fails_no_persistence(run):
-    out = run(C.check_retention, "sns:standard", constraints={"retention_days": 2})
-    assert_fails(out, "constraints.retention_days", "sns.persistence", "does not store them")
+def test_retention_on_a_service_that_keeps_nothing_fails(run):
+    # SNS keeps nothing either, but its subscriptions' dead-letter queues do (the test below)
+    out = run(C.check_retention, "eventbridge:pipes", constraints={"retention_days": 2})
+    assert_fails(out, "constraints.retention_days", "eventbridge.pipes.persistence", "does not store them")
 
 
 def test_retention_sns_to_sqs_keeps_messages_in_the_queue(run):
@@ -966,6 +967,33 @@ def test_a_transfer_flow_batches_what_it_moves(kb, make_req):
     flow = _ranked_to(kb, make_req, "redshift", ("appflow",), connection={"data": "streaming"},
                       constraints={"producers": ["saas"], "consumers": ["redshift"], "saas": ["salesforce"]})
     assert "fitness" not in flow.tiers
+
+
+def test_a_subscription_dead_letter_queue_keeps_what_sns_could_not_deliver(run, kb, make_req):
+    # SNS keeps nothing; a DLQ on each subscription (knowledge/workarounds.yaml) keeps the undelivered messages
+    out = run(C.check_retention, "sns:standard", constraints={"retention_days": 14, "consumers": ["http"]})
+    assert out.ok, out.reason
+    pattern = [w for w in out.watch if w.kind == "workaround"]
+    assert pattern and pattern[0].fact == "workaround:sns-subscription-dlq"
+    assert out.reason.fact == "sqs.retention.max"
+    # beyond the queue's own retention the pattern does not reach
+    from advisor.engine import units
+
+    days = units.seconds(kb.fact(Option("sqs", "standard"), "retention.max").fact) / 86400
+    out = run(C.check_retention, "sns:standard", constraints={"retention_days": days + 1, "consumers": ["http"]})
+    assert not out.ok
+    # the queue the pattern adds is part of what is recommended, and its cost is a visible gap
+    from advisor.cost.estimate import estimate
+    from advisor.engine.walk import recommend
+
+    req = make_req(connection={"data": "messaging", "delivery": "push", "distribution": "pubsub"},
+                   constraints={"retention_days": 14, "consumers": ["http"], "producers": ["application"],
+                                "peak_per_second": 50, "managed": "serverless"})
+    result = recommend(req, kb)
+    assert {o.id for o in result.recommended_services()} == {"sns:standard", "sqs:standard"}
+    assert [o.id for o in result.recommendation.design.path] == ["sns:standard"]
+    gaps = [i for i in estimate(result.recommendation, req, kb).items if i.subtotal is None]
+    assert [g.service for g in gaps] == ["sqs:standard"]
 
 
 def test_producers_write_to_the_existing_table_a_pipe_reads(run):

@@ -570,6 +570,11 @@ def estimate(evaluation: Any, req: Any, kb: Any, *, region: str | None = None) -
             model(b, opt, m, Hop(copies, last, nxt))
         if (opt.service, opt.variant) in FANS_OUT and not last:
             copies *= vol.fan_out
+    for opt in getattr(evaluation, "added", []):
+        # a queue a pattern adds (a subscription's dead-letter queue) carries only what could not be delivered:
+        # its volume is not in the requirements, so it is a visible gap, not a zero
+        b.gap(opt.id, "requests", "carries only the messages that could not be delivered, which the requirements "
+              "do not say how many")
     concern = getattr(evaluation.design, "concern", "messaging")
     if concern == "messaging" and "lambda" in vol.consumers:
         _lambda_consumer(b, m)

@@ -571,6 +571,17 @@ def _store_for(ctx: Context, leg: Leg) -> Option | None:
     return next((o for o in reversed(leg.path) if ctx.val(o, "persistence")), None)
 
 
+def _dead_letter_store(ctx: Context, leg: Leg, key: str) -> tuple[Option, Reason] | None:
+    """The queue a documented pattern adds to keep what this leg's pushing service could not deliver, with the
+    watch item naming the pattern, or None."""
+    pattern = ctx.workaround(leg.end, key)
+    if pattern is None or not pattern.adds:
+        return None
+    added = Option.parse(pattern.adds[0])
+    return added, Reason(f"{ctx.name(leg.end)} keeps nothing itself; use {_pattern_text(pattern)}",
+                         f"workaround:{pattern.id}", pattern.source, key, kind="workaround")
+
+
 def check_retention(ctx: Context, design: Design) -> Outcome | None:
     days = ctx.req.constraints.retention_days
     if days is None or days == 0:
@@ -579,10 +590,15 @@ def check_retention(ctx: Context, design: Design) -> Outcome | None:
     need = days * 86400
     stores: list[tuple[Option, FactRef]] = []
     archived = _replay_archive(ctx, design, need)
+    patterns: list[Reason] = []
     for leg in ctx.judged_legs(design):
         store = _store_for(ctx, leg)
         if store is None and archived is not None:
             return archived
+        if store is None and (kept := _dead_letter_store(ctx, leg, key)) is not None:
+            # what the service could not deliver is kept by a queue the pattern adds (a subscription's DLQ)
+            store, reason = kept
+            patterns.append(reason)
         if store is None:
             ref = ctx.ref(leg.end, "persistence")
             return _failed(f"nothing before {ctx.name(leg.end)} keeps unconsumed messages "
@@ -595,7 +611,7 @@ def check_retention(ctx: Context, design: Design) -> Outcome | None:
     if need > cap:
         return _failed(f"{ctx.name(store)} keeps data at most {units.figure(ref.fact)}; {units.number(days)} days "
                        "were asked for", ref, key)
-    watch = []
+    watch = list(patterns)
     default = ctx.ref(store, "retention.default")
     if default and units.seconds(default.fact) is not None and need > units.seconds(default.fact):
         watch.append(Reason.of(f"{ctx.name(store)} keeps data {units.figure(default.fact)} by default; set the "

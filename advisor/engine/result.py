@@ -137,6 +137,7 @@ class Evaluation:
     score: float = 0.0
     adjustments: list[tuple[float, str]] = field(default_factory=list)
     tiers: dict[str, list[tuple[float, str]]] = field(default_factory=dict)  # ranking items per tier
+    added: list[Option] = field(default_factory=list)  # services a documented pattern brings in (a DLQ's queue)
 
     @property
     def ok(self) -> bool:
@@ -209,7 +210,7 @@ class Result:
     def recommended_services(self) -> list[Option]:
         out: list[Option] = []
         for ev in ([self.recommendation] if self.recommendation else []) + self.supplements:
-            for opt in ev.design.path:
+            for opt in [*ev.design.path, *ev.added]:
                 if opt not in out:
                     out.append(opt)
         return out

@@ -21,7 +21,7 @@ from advisor.engine.ranking import data_kind, into_stores_only, rank, tier_key
 from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result, Tie
 from advisor.engine.storage_checks import BACKUP_CHECKS, STORAGE_CHECKS
 from advisor.engine.ties import deciding_question, settle
-from advisor.knowledge.base import KnowledgeBase
+from advisor.knowledge.base import KnowledgeBase, Option
 
 MAX_CANDIDATES = 10
 # Requirements a design meets at any one of its services (filtering, orchestration) or across its legs (every
@@ -140,7 +140,15 @@ def evaluate(ctx: Context, design: Design) -> Evaluation:
         pattern = kb.pattern_for(leg.path)
         if pattern is not None:
             note(Reason(w.text, None, w.source) for w in pattern.watch)
+    if ev.ok:
+        ev.added = _added_by_patterns(kb, watch)
     return ev
+
+
+def _added_by_patterns(kb, watch: list[Reason]) -> list[Option]:
+    """Services the documented patterns in use bring into the design (the queue of a subscription's DLQ)."""
+    ids = {w.fact.removeprefix("workaround:") for w in watch if w.kind == "workaround" and w.fact}
+    return list(dict.fromkeys(Option.parse(a) for w in kb.workarounds if w.id in ids for a in w.adds))
 
 
 def _sink_watch(ctx: Context, design: Design) -> list[Reason]:

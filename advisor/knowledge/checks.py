@@ -155,7 +155,7 @@ def compile_and_check(sources: list[SourceFile]):
         for i, item in enumerate(items):
             if item is None:
                 continue
-            ids = [item.prefer, *item.over] if key == "tie_breaks" else item.applies_to
+            ids = [item.prefer, *item.over] if key == "tie_breaks" else [*item.applies_to, *item.adds]
             for ref in ids:
                 step = ref.partition(":")
                 svc = services.get(step[0])

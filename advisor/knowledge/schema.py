@@ -259,6 +259,7 @@ class Workaround(_Documented):
     summary: str
     cost: str                    # what the pattern adds (calls, storage, code)
     limit: Fact | None = None    # how far the pattern goes (2 GB for the claim-check)
+    adds: list[str] = Field(default_factory=list)  # option ids the pattern brings into the design (a DLQ's queue)
 
 
 class Choice(_Strict):
