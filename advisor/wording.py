@@ -44,6 +44,9 @@ def excluded_name(kb, ex: Exclusion) -> str:
     return kb.display_name(Option(ex.id, ex.variant))
 
 
+EQUAL = "equal in every tier"  # how why_lower opens when no tier separates the two designs
+
+
 def why_lower(rec, alt) -> str:
     """The first ranking tier where the alternative does worse, with its items the recommendation lacks."""
     from advisor.engine.ranking import TIERS
@@ -60,5 +63,5 @@ def why_lower(rec, alt) -> str:
     if frozenset(rec.design.path) == frozenset(alt.design.path):
         # not a tie between designs (walk._settle_top counts one choice per set of services): the same
         # services, each consumer reached along another route
-        return "equal in every tier: the same services, with the consumers reached along other legs"
-    return "equal in every tier (see Tie)"
+        return f"{EQUAL}: the same services, with the consumers reached along other legs"
+    return f"{EQUAL} (see Tie)"

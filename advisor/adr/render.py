@@ -321,7 +321,7 @@ def ranking_note(result) -> str:
 
 def options(result, kb, *, max_alternatives: int = MAX_ALTERNATIVES) -> tuple[list[dict], int]:
     """Considered options: the recommendation, the ranked alternatives, the excluded services."""
-    from advisor.wording import excluded_name, services_line, why_lower
+    from advisor.wording import EQUAL, excluded_name, services_line, why_lower
 
     rec = result.recommendation
     out: list[dict[str, Any]] = []
@@ -344,7 +344,7 @@ def options(result, kb, *, max_alternatives: int = MAX_ALTERNATIVES) -> tuple[li
             "pros": ["it satisfies every hard requirement"]
                     + [t for items in c.tiers.values() for w, t in items if w < 0],
             "cons": [f"{tier}: {t}" for tier, items in c.tiers.items() for w, t in items if w > 0]
-                    + [f"it ranked {lost}" if lost.startswith("equal") else f"it ranked lower on {lost}"],
+                    + [f"it ranked {lost}" if lost.startswith(EQUAL) else f"it ranked lower on {lost}"],
             "why": lost,
         })
     for ex in result.excluded:

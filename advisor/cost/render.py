@@ -100,11 +100,11 @@ def print_text(estimates: list[Estimate], meta: dict[str, Any], console: Any, *,
         # the currency is said once, in the title, and figures never wrap: a reviewer checks them digit by digit
         items = Table(title=f"{e.key} ({e.currency})", show_header=True, header_style="bold", title_justify="left",
                       box=SIMPLE_HEAD, padding=(0, 1))
+        # a unit price is one token (0.0000166667): its column is never narrower than the widest price
+        widest = max((len(_price(i.unit_price, None)) for i in e.items if i.unit_price is not None), default=1)
         for col, justify, wrap in (("Service", "left", False), ("Dimension", "left", True),
                                    ("Quantity", "right", False), ("Unit price", "right", True),
                                    ("Rate", "left", False), ("Subtotal", "right", False)):
-            # a unit price is one token (0.0000166667): its column is never narrower than the widest price
-            widest = max((len(_price(i.unit_price, None)) for i in e.items if i.unit_price is not None), default=1)
             items.add_column(col, justify=justify, no_wrap=not wrap,
                              min_width=widest if col == "Unit price" else None)
         gaps: list[str] = []

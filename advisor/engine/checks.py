@@ -42,6 +42,7 @@ class Context:
         self.judged_data_kind: tuple[str | None, str | None] | None = None  # ranking.data_kind, once per run
         self._names: dict[Option, str] = {}  # display names: reasons name services ~5,000 times a walk
         self.stores_only: bool | None = None  # ranking.into_stores_only, once per run
+        self.queue_delay_max: float | None = None  # ranking._queue_delay_max, once per run
         self._analysed_store: tuple[FactRef | None] | None = None  # analysed_store(), once per run
         self._narrow: dict[Option, dict[Option, Relation]] | None = None  # narrow_edges(), once per run
 
@@ -52,6 +53,18 @@ class Context:
         except KeyError:
             ref = self._refs[key] = self.kb.fact(opt, name)
             return ref
+
+    def endpoint_fact(self, endpoint: str, name: str) -> FactRef | None:
+        """A fact of a node outside AWS messaging (``consumer:container``, ``source:dynamodb``), citable by id."""
+        ep = self.kb.endpoints.get(endpoint)
+        fact = ep.facts.get(name) if ep else None
+        return FactRef(f"{endpoint}.{name}", fact) if fact is not None else None
+
+    def leg_reaches(self, leg: Leg, kinds: tuple[str, ...]) -> bool:
+        """Does this leg deliver to one of these consumer kinds (a straight path reaches every kind wanted)?"""
+        if leg.consumer is not None:
+            return leg.consumer in kinds
+        return any(k in kinds for k in self.consumers_wanted())
 
     def val(self, opt: Option, name: str, default=None):
         ref = self.ref(opt, name)
@@ -98,10 +111,9 @@ class Context:
             consumers = self.req.constraints.consumers or []
             if "analytics" in consumers and data_kind(self)[0] != "streaming":
                 for kind in consumers:
-                    ep = self.kb.endpoints.get(f"consumer:{kind}")
-                    fact = ep.facts.get("analysed_in_place") if ep else None
-                    if fact is not None and fact.value:
-                        found = FactRef(f"consumer:{kind}.analysed_in_place", fact)
+                    ref = self.endpoint_fact(f"consumer:{kind}", "analysed_in_place")
+                    if ref is not None and ref.fact.value:
+                        found = ref
                         break
             self._analysed_store = (found,)
         return self._analysed_store[0]
@@ -224,10 +236,9 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, tuple
         # which takes each one as it is sent (a pipe in front of the consumer would push at the pipe's pace)
         return True, (f"the consumer takes each message from {ctx.name(end)} at its own pace (consumer_buffer); "
                       f"{ctx.name(end)} receives every message as it is sent"), _cite(ctx.ref(end, "persistence"))
-    if wanted == "push" and _containers_only_poll(ctx, leg) and _buffer_of(ctx, leg) == end:
+    if wanted == "push" and (rate := _containers_only_poll(ctx, leg)) and _buffer_of(ctx, leg) == end:
         # above the rate at which a task can be started per message, nothing can push to containers: they take
         # messages from a queue of their own, and push is met where each message reaches it as it is sent
-        rate = task_launch_rate(ctx)
         peak = units.number(ctx.req.constraints.peak_per_second)
         return True, (f"at {peak}/s no task can be started per message (tasks launch at most "
                       f"{units.figure(rate.fact)}), so the containers poll {ctx.name(end)}, which receives every "
@@ -235,12 +246,11 @@ def _leg_delivers(ctx: Context, leg: Leg, wanted: str) -> tuple[bool, str, tuple
     return False, f"{ctx.name(end)} delivers by {', '.join(modes) or 'no listed mode'}, not {wanted}", _cite(ref)
 
 
-def _containers_only_poll(ctx: Context, leg: Leg) -> bool:
-    """Is this leg's consumer containers, at a peak above the rate at which tasks can be launched per message?"""
+def _containers_only_poll(ctx: Context, leg: Leg) -> FactRef | None:
+    """The launch rate a peak exceeds, when this leg's only consumers are containers (else None)."""
     if not (leg.consumer == "container" or (leg.consumer is None and ctx.consumers_wanted() == ["container"])):
-        return False
-    peak, rate = ctx.req.constraints.peak_per_second, task_launch_rate(ctx)
-    return peak is not None and rate is not None and peak > (rate.fact.numeric() or float("inf"))
+        return None
+    return _launch_rate_exceeded(ctx)
 
 
 def _workflow_sends_on(ctx: Context, design: Design, leg: Leg) -> bool:
@@ -292,22 +302,21 @@ def check_distribution(ctx: Context, design: Design) -> Outcome | None:
             continue
         one = ctx.ref(leg.end, "direct_publish")
         if one and leg.consumer in one.fact.value:
-            direct = direct or (leg, one)
+            direct = direct or (one, f"{ctx.name(leg.end)} publishes each message straight to one {leg.consumer} "
+                                     "endpoint")
             continue
         routed = ctx.ref(leg.end, "filtering") if ctx.req.constraints.filtering else None
         if routed and routed.fact.value is True:
             # filtering asked: each subscription's filter takes only its own messages, so a message whose
             # content names one receiver reaches that one alone, as an event bus rule routes it
-            direct = direct or (leg, routed)
+            direct = direct or (routed, f"{ctx.name(leg.end)} filters per subscription, so each message reaches "
+                                        "only the receiver whose filter it matches")
             continue
         return _failed(f"{ctx.name(leg.end)} copies each message to every subscriber rather than to one "
                        "consumer", ref, key)
     if direct:
-        leg, one = direct
-        if one.id.endswith(".filtering"):
-            return _passed(f"{ctx.name(leg.end)} filters per subscription, so each message reaches only the receiver "
-                           "whose filter it matches", one, key)
-        return _passed(f"{ctx.name(leg.end)} publishes each message straight to one {leg.consumer} endpoint", one, key)
+        ref, text = direct
+        return _passed(text, ref, key)
     end = ctx.judged_legs(design)[0].end
     return _passed(f"{ctx.name(end)} hands each message to exactly one consumer", ctx.ref(end, "distribution"), key)
 
@@ -409,9 +418,7 @@ def check_peak(ctx: Context, design: Design) -> Outcome | None:
             if what == "over":
                 return _failed(f"{ctx.name(opt)} carries at most {units.figure(ref.fact, ctx.region)}; "
                                f"the peak is {shown}", ref, key)
-            watch.append(Reason.of(f"{ctx.name(opt)}: {shown} is above the default quota of "
-                                   f"{units.figure(ref.fact, ctx.region)}; request a quota increase to at least "
-                                   f"{shown} (the quota is adjustable)", ref, key, kind="quota"))
+            watch.append(_quota_watch(ctx, opt, shown, ref, key))
         ref = ctx.ref(opt, "throughput.max")
         cap = ref.fact.numeric(ctx.region) if ref else None
         if cap is None or (ref.fact.entry_only and opt != design.entry):
@@ -442,26 +449,30 @@ def task_launch_ends(ctx: Context, design: Design) -> list[Option]:
     worker would take it from a queue or stream it polls. A schedule's runs are jobs, not a flow of messages."""
     if "schedule" in (ctx.req.constraints.producers or []):
         return []
-    containers = "container" in ctx.consumers_wanted()
     return list(dict.fromkeys(
         leg.end for leg in ctx.active_legs(design)
-        if (leg.consumer == "container" or (leg.consumer is None and containers))
-        and ctx.val(leg.end, "delivery") == ["push"] and "container" in (ctx.val(leg.end, "consumers") or [])))
+        if ctx.leg_reaches(leg, ("container",)) and ctx.val(leg.end, "delivery") == ["push"]
+        and "container" in (ctx.val(leg.end, "consumers") or [])))
 
 
-def task_launch_rate(ctx: Context) -> FactRef | None:
-    ep = ctx.kb.endpoints.get("consumer:container")
-    fact = ep.facts.get("task_launch_rate.max") if ep else None
-    return FactRef("consumer:container.task_launch_rate.max", fact) if fact else None
+def _launch_rate_exceeded(ctx: Context) -> FactRef | None:
+    """The container task launch rate, when the stated peak is above it (no task can be started per message)."""
+    peak, rate = ctx.req.constraints.peak_per_second, ctx.endpoint_fact("consumer:container", "task_launch_rate.max")
+    return rate if peak is not None and rate is not None and peak > (rate.fact.numeric() or float("inf")) else None
 
 
 def _api_destination_ends(ctx: Context, design: Design) -> list[Option]:
     """The services of this design that call an HTTPS endpoint or SaaS API through an API destination."""
-    wanted = ctx.consumers_wanted()
     return list(dict.fromkeys(
         leg.end for leg in design.all_legs
-        if (leg.consumer in ("http", "saas") or (leg.consumer is None and {"http", "saas"} & set(wanted)))
-        and ctx.ref(leg.end, "api_destination.throughput.max") is not None))
+        if ctx.leg_reaches(leg, ("http", "saas")) and ctx.ref(leg.end, "api_destination.throughput.max") is not None))
+
+
+def _quota_watch(ctx: Context, opt: Option, shown: str, ref: FactRef, key: str, quota: str = "the default quota",
+                 then: str = "") -> Reason:
+    """The watch item for a rate above an adjustable quota: the increase to request."""
+    return Reason.of(f"{ctx.name(opt)}: {shown} is above {quota} of {units.figure(ref.fact, ctx.region)}; request a "
+                     f"quota increase to at least {shown} (the quota is adjustable){then}", ref, key, kind="quota")
 
 
 def check_consumer_rates(ctx: Context, design: Design) -> Outcome | None:
@@ -473,10 +484,10 @@ def check_consumer_rates(ctx: Context, design: Design) -> Outcome | None:
         return None
     key = "constraints.peak_per_second"
     checked: list[Outcome] = []
-    launch = task_launch_rate(ctx)
     ends = task_launch_ends(ctx, design)
-    if launch is not None and ends:
-        if peak > (launch.fact.numeric() or float("inf")):
+    launch = ctx.endpoint_fact("consumer:container", "task_launch_rate.max") if ends else None
+    if launch is not None:
+        if _launch_rate_exceeded(ctx):
             return _failed(f"{ctx.name(ends[0])} starts a container task per event, and tasks launch at most "
                            f"{units.figure(launch.fact)}; the peak is {units.number(peak)}/s", launch, key)
         checked.append(_passed(f"{ctx.name(ends[0])} starts a container task per event; {units.number(peak)}/s fits "
@@ -492,10 +503,8 @@ def check_consumer_rates(ctx: Context, design: Design) -> Outcome | None:
         if what == "over":
             return _failed(f"{ctx.name(end)} calls an API destination at most {units.figure(ref.fact, ctx.region)}; "
                            f"the peak is {units.number(peak)}/s", ref, key)
-        watch = [Reason.of(f"{ctx.name(end)}: {units.number(peak)}/s is above the API destination's default rate of "
-                           f"{units.figure(ref.fact, ctx.region)}; request a quota increase to at least "
-                           f"{units.number(peak)}/s (the quota is adjustable), and make sure the endpoint takes it",
-                           ref, key, kind="quota")]
+        watch = [_quota_watch(ctx, end, f"{units.number(peak)}/s", ref, key, "the API destination's default rate",
+                              ", and make sure the endpoint takes it")]
         checked.append(_passed(f"{units.number(peak)}/s fits {ctx.name(end)}'s API destinations after a quota "
                                "increase", ref, key, watch))
     if not checked:
@@ -752,12 +761,11 @@ def check_processing(ctx: Context, design: Design) -> Outcome | None:
     key = "constraints.processing_minutes"
     need = minutes * 60
     for kind in ctx.consumers_wanted():
-        ep = ctx.kb.endpoints.get(f"consumer:{kind}")
-        fact = ep.facts.get("processing_time.max") if ep else None
-        if fact is not None and need > (units.seconds(fact) or float("inf")):
-            ref = FactRef(f"consumer:{kind}.processing_time.max", fact)
-            return _failed(f"{ep.name} consumers run at most {units.figure(fact)} per invocation; "
-                           f"{units.number(minutes)} minutes per message were asked", ref, key)
+        ref = ctx.endpoint_fact(f"consumer:{kind}", "processing_time.max")
+        if ref is not None and need > (units.seconds(ref.fact) or float("inf")):
+            return _failed(f"{ctx.kb.endpoints[f'consumer:{kind}'].name} consumers run at most "
+                           f"{units.figure(ref.fact)} per invocation; {units.number(minutes)} minutes per message "
+                           "were asked", ref, key)
     ends = [leg.end for leg in ctx.judged_legs(design)]
     for opt in ends:
         ref = ctx.ref(opt, "processing_time.max")
@@ -885,11 +893,6 @@ def _not_reached(ctx: Context, source: str, entry: Option, what: str, key: str) 
                                  f"endpoint:source:{source}", ep.source, key))
 
 
-def _is_resource(opt: Option, ref: str) -> bool:
-    service, _, variant = ref.partition(":")
-    return opt.service == service and (not variant or opt.variant == variant)
-
-
 def check_starts_from(ctx: Context, design: Design) -> Outcome | None:
     """The messages already arrive in an existing resource (an SQS queue, a table's stream): the design starts
     there. A design starting elsewhere replaces what exists or leaves it out; the producers keep writing to it.
@@ -902,12 +905,12 @@ def check_starts_from(ctx: Context, design: Design) -> Outcome | None:
     entry = design.path[0]
     passed: list[Reason] = []
     services = [STARTS_FROM[v] for v in wanted if STARTS_FROM[v][0] == "service"]
-    if services and not _is_resource(entry, services[0][1]):
+    if services and not entry.matches(services[0][1]):
         return _failed(f"the messages already arrive in {services[0][2]}; this design starts at {ctx.name(entry)} "
                        "instead", ctx.ref(entry, "model"), key)
     for kind, ref, words in (STARTS_FROM[v] for v in wanted):
         if kind == "service":
-            at = next((o for o in design.path if _is_resource(o, ref)), None)
+            at = next((o for o in design.path if o.matches(ref)), None)
             if at is None:
                 return _failed(f"{words} exists already and the messages must reach it; this design leaves it out",
                                ctx.ref(entry, "model"), key)

@@ -355,20 +355,18 @@ def _implied_data(ctx: Context) -> str | None:
 
 
 def _queue_delay_max(ctx: Context) -> float:
-    """The longest delivery delay any queue offers (its message timer or delay queue), in seconds."""
-    return max((units.seconds(r.fact) or 0 for o in ctx.kb.options if ctx.val(o, "model") == "queue"
-                if (r := ctx.ref(o, "delay.max"))), default=0)
+    """The longest delivery delay any queue offers (its message timer or delay queue), in seconds; once per run."""
+    if ctx.queue_delay_max is None:
+        ctx.queue_delay_max = max((units.seconds(r.fact) or 0 for o in ctx.kb.options
+                                   if ctx.val(o, "model") == "queue" if (r := ctx.ref(o, "delay.max"))), default=0)
+    return ctx.queue_delay_max
 
 
 def _reads_a_stream(ctx: Context) -> bool:
     """The design starts from an AWS source that is a stream itself (a table's DynamoDB stream): the stream is kept
     there, outside the design, and a second one would only copy it."""
-    for name in existing_sources(ctx.req.constraints):
-        ep = ctx.kb.endpoints.get(f"source:{name}")
-        fact = ep.facts.get("model") if ep else None
-        if fact is not None and fact.value == "stream":
-            return True
-    return False
+    return any((ref := ctx.endpoint_fact(f"source:{name}", "model")) is not None and ref.fact.value == "stream"
+               for name in existing_sources(ctx.req.constraints))
 
 
 def _keeps_or_batches(ctx: Context, opt) -> bool:

@@ -11,7 +11,6 @@ unanswered requirement whose answer would separate the designs, is named.
 from __future__ import annotations
 
 from advisor.engine.result import Evaluation, Tie
-from advisor.knowledge.base import Option
 
 # Requirements a user may leave unanswered that most often separate designs, with the answers to try.
 PROBES: tuple[tuple[str, tuple], ...] = (
@@ -27,11 +26,6 @@ PROBES: tuple[tuple[str, tuple], ...] = (
     ("constraints.consumer_buffer", (True,)),
     ("constraints.many_to_many", (True,)),
 )
-
-
-def _matches(opt: Option, ref: str) -> bool:
-    service, _, variant = ref.partition(":")
-    return opt.service == service and (not variant or opt.variant == variant)
 
 
 def applies(rule, req) -> bool:
@@ -54,8 +48,8 @@ def beats(kb, a: Evaluation, b: Evaluation, req=None):
     for rule in kb.tie_breaks:
         if req is not None and not applies(rule, req):
             continue
-        if any(_matches(o, rule.prefer) for o in only_a) and any(_matches(o, r) for o in only_b for r in rule.over):
-            if not any(_matches(o, rule.prefer) for o in only_b):
+        if any(o.matches(rule.prefer) for o in only_a) and any(o.matches(r) for o in only_b for r in rule.over):
+            if not any(o.matches(rule.prefer) for o in only_b):
                 return rule
     return None
 

@@ -42,6 +42,11 @@ class Option:
     def id(self) -> str:
         return f"{self.service}:{self.variant}" if self.variant else self.service
 
+    def matches(self, ref: str) -> bool:
+        """Is this option what ``ref`` names: a service id (any variant) or a ``service:variant`` id?"""
+        service, _, variant = ref.partition(":")
+        return self.service == service and (not variant or self.variant == variant)
+
     @classmethod
     def parse(cls, text: str) -> Option:
         service, _, variant = text.partition(":")
