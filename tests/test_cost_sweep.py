@@ -131,14 +131,27 @@ def test_above_the_task_launch_rate_no_design_starts_a_task_per_order(orders, kb
     assert all(not task_launch_ends(ctx, designs[c.key]) for c in sw.curves)
 
 
-def test_a_design_that_stops_fitting_hands_over_to_the_cheapest_left(ordered):
-    _req, sw = ordered
+def test_a_design_that_stops_fitting_hands_over_to_the_cheapest_left(slow_orders):
+    sw = slow_orders
     curves = {c.key: c for c in sw.curves}
     stopped = [x for x in sw.crossings if x.why == "stops-fitting"]
-    assert stopped and stopped[0].than == "sqs:fifo"
-    assert stopped[0].peak == pytest.approx(curves["sqs:fifo"].stops.peak)
-    after = next(i for i, p in enumerate(curves["sqs:fifo"].points) if p.cost is None)
+    assert stopped and stopped[0].design is not None
+    gone = curves[stopped[0].than]
+    assert stopped[0].peak == pytest.approx(gone.stops.peak)
+    after = next(i for i, p in enumerate(gone.points) if p.cost is None)
     assert sw.cheapest[after][1] == stopped[0].design
+
+
+def test_where_the_last_design_stops_the_sweep_says_nothing_fits(ordered):
+    # 10,000/s ordered per customer: every candidate ends by SQS FIFO's 700,000/s ceiling (the Custom Event Bus
+    # designs at its fixed 500,000/s), so at 100x nothing is left, and no hand-over is invented
+    _req, sw = ordered
+    curves = {c.key: c for c in sw.curves}
+    assert sw.cheapest[-1][1] is None and all(c.points[-1].cost is None for c in sw.curves)
+    [end] = [x for x in sw.crossings if x.why == "stops-fitting"]
+    assert end.design is None and end.than == "sqs:fifo"
+    assert end.peak == pytest.approx(curves["sqs:fifo"].stops.peak)
+    assert "no candidate fits beyond it" in end.text()
 
 
 def test_the_cheapest_design_per_step_is_the_cheapest_complete_estimate(orders):
@@ -155,7 +168,7 @@ def test_sweep_text_names_volumes_and_facts(cli):
     assert code == 0, err
     text = " ".join(out.split())
     assert "above 700,000/s (70x) it no longer fits" in text and "[sqs.fifo.throughput.max]" in text
-    assert "sqs:fifo stops fitting and" in text and "is the cheapest complete estimate" in text
+    assert "sqs:fifo stops fitting, and no candidate fits beyond it" in text
     assert "the engine ran once" in text
     code, out, err = cli("cost", "--answers", str(EXAMPLES / "order-fanout-filtering.yaml"), "--peak", "5", "--sweep")
     assert code == 0, err

@@ -75,9 +75,9 @@ class Curve:
 @dataclass
 class Crossing:
     """Between two steps of the grid, ``design`` becomes cheaper than ``than`` (a cost curve crossing), or
-    ``than`` stops fitting and ``design`` is the cheapest left."""
+    ``than`` stops fitting and ``design`` is the cheapest left (None: no candidate fits any more)."""
 
-    design: str
+    design: str | None
     than: str | None
     peak: float
     factor: float
@@ -85,6 +85,8 @@ class Crossing:
 
     def text(self) -> str:
         at = f"about {self.peak:,.0f}/s ({_sig(self.factor):g}x)"
+        if self.why == "stops-fitting" and self.design is None:
+            return f"at {at} {self.than} stops fitting, and no candidate fits beyond it"
         if self.why == "stops-fitting":
             return f"at {at} {self.than} stops fitting and {self.design} is the cheapest complete estimate"
         return f"at {at} {self.design} becomes cheaper than {self.than}"
@@ -168,7 +170,8 @@ class _Probe:
         from advisor.engine.units import figure
 
         for opt in self.ev.design.nodes:
-            for name in ("throughput.max", "throughput_bytes.max", "throughput.default"):
+            names = ("throughput.max", "throughput_bytes.max", "throughput.default")
+            for name in (*names, *(f"{e}.{n}" for e in self.kb.editions(opt) for n in names)):
                 ref = self.kb.fact(opt, name)
                 if ref is None or ref.id != reason.fact:
                     continue
@@ -296,6 +299,9 @@ def sweep(req: Any, kb: Any, *, region: str | None = None, limit: int | None = N
     for (f0, k0), (f1, k1) in zip(cheapest, cheapest[1:], strict=False):
         if k0 is not None and k1 is not None and k0 != k1:
             crossings.append(_crossing(probes, k0, k1, f0, f1))
+        elif k0 is not None and k1 is None and all(c.points[FACTORS.index(f1)].cost is None for c in curves.values()):
+            stop = _first(probes[k0], "hard", f0, f1)  # the cheapest was the last to fit: say where the end is
+            crossings.append(Crossing(None, k0, stop.peak, stop.factor, "stops-fitting"))
     notes = [f"the engine ran once, at {req.constraints.peak_per_second:g}/s; at the other volumes each candidate "
              "is re-checked against the hard requirements that depend on volume (throughput ceilings, the rate at "
              "which container tasks launch, and push to containers that can then only poll) and priced again"]

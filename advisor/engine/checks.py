@@ -22,6 +22,13 @@ SEMANTICS_RANK = {"at-most-once": 0, "at-least-once": 1, "exactly-once": 2}
 CHANGE_RANK = {"none": 0, "minimal": 1, "allowed": 2}
 
 
+def _asked(req, key: str) -> bool:
+    """Does the requirements file ask for ``key`` (``constraints.ordering``) with a value that needs something?"""
+    section, _, name = key.partition(".")
+    value = getattr(getattr(req, section, None), name, None)
+    return value not in (None, False, "none", 0, [])
+
+
 @dataclass
 class Outcome:
     ok: bool
@@ -45,14 +52,27 @@ class Context:
         self.queue_delay_max: float | None = None  # ranking._queue_delay_max, once per run
         self._analysed_store: tuple[FactRef | None] | None = None  # analysed_store(), once per run
         self._narrow: dict[Option, dict[Option, Relation]] | None = None  # narrow_edges(), once per run
+        self._editions: dict[Option, str | None] = {}  # edition(), once per option and run
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)
         try:
             return self._refs[key]
         except KeyError:
-            ref = self._refs[key] = self.kb.fact(opt, name)
+            edition = self.edition(opt)
+            ref = self._refs[key] = (self.kb.edition_fact(opt, edition, name) if edition else self.kb.fact(opt, name))
             return ref
+
+    def edition(self, opt: Option) -> str | None:
+        """The edition this option must be built as (the Custom Event Bus where order or deduplication is asked),
+        or None: the requirements decide it, so a design never joins one product's ordering to the other's archive."""
+        try:
+            return self._editions[opt]
+        except KeyError:
+            chosen = next((eid for eid, ed in self.kb.editions(opt).items()
+                           if any(_asked(self.req, key) for key in ed.needed_for)), None)
+            self._editions[opt] = chosen
+            return chosen
 
     def endpoint_fact(self, endpoint: str, name: str) -> FactRef | None:
         """A fact of a node outside AWS messaging (``consumer:container``, ``source:dynamodb``), citable by id."""
@@ -74,7 +94,10 @@ class Context:
         try:
             return self._names[opt]
         except KeyError:
-            name = self._names[opt] = self.kb.display_name(opt)
+            edition = self.edition(opt)
+            name = self._names[opt] = (self.kb.display_name(opt) if edition is None else
+                                       f"{self.kb.services[opt.service].short_name} "
+                                       f"({self.kb.editions(opt)[edition].name})")
             return name
 
     def consumers_wanted(self) -> list[str]:

@@ -186,6 +186,11 @@ def _semantics_watch(ctx: Context, design: Design) -> list[Reason]:
     """The seeds' warnings: at-least-once delivery demands idempotent consumers; fan-out can loop."""
     out = []
     for opt in design.path:
+        if (edition := ctx.edition(opt)) is not None:  # say which product the design is built on
+            ed = ctx.kb.editions(opt)[edition]
+            out.append(Reason(f"{ctx.name(opt)}: {ed.note}", f"{opt.service}.{opt.variant}.editions.{edition}",
+                              ed.source))
+    for opt in design.path:
         ref = ctx.ref(opt, "semantics")
         if ref and ref.fact.value == "at-least-once":
             out.append(Reason.of(f"{ctx.name(opt)} delivers at least once: make consumers idempotent (record "

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.knowledge.schema import (
+    Edition,
     Endpoint,
     Fact,
     Pattern,
@@ -124,6 +125,17 @@ class KnowledgeBase(BaseModel):
         except KeyError:
             ref = self._facts_memo[key] = self._lookup_fact(option, name)
             return ref
+
+    def editions(self, option: Option) -> dict[str, Edition]:
+        svc = self.services[option.service]
+        return svc.variants[option.variant].editions if option.variant else {}
+
+    def edition_fact(self, option: Option, edition: str, name: str) -> FactRef | None:
+        """The fact ``name`` of an option built as ``edition``: the edition's own fact, else the option's, and none
+        of the facts that belong to the other product only."""
+        if name in self.editions(option)[edition].hides:
+            return None
+        return self.fact(option, f"{edition}.{name}") or self.fact(option, name)
 
     def _lookup_fact(self, option: Option, name: str) -> FactRef | None:
         svc = self.services[option.service]

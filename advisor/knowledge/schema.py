@@ -126,11 +126,26 @@ def _check_facts(facts: dict[str, Fact]) -> dict[str, Fact]:
     return facts
 
 
+class Edition(_Strict):
+    """One of two products sold under one option (the Custom Event Bus beside the Classic bus). Its facts are the
+    variant's facts named ``<edition id>.<fact>``, which replace the plain ones when a design needs the edition."""
+
+    name: str
+    needed_for: list[str]        # requirements keys only this edition meets (constraints.ordering)
+    hides: list[str] = Field(default_factory=list)  # the variant's facts that belong to the other product only
+    source: Url
+    as_of: datetime.date
+    note: str | None = None
+
+    _check_source = field_validator("source")(classmethod(lambda cls, v: _check_url(v)))
+
+
 class Variant(_Strict):
     name: str
     summary: str
     facts: dict[str, Fact] = Field(default_factory=dict)
     limitations: list[Note] = Field(default_factory=list)
+    editions: dict[str, Edition] = Field(default_factory=dict)
 
     _facts = field_validator("facts")(classmethod(lambda cls, v: _check_facts(v)))
 
