@@ -25,8 +25,12 @@ def services_line(kb, ev) -> str:
         chain = " → ".join(kb.display_name(o) for o in leg.path)
         groups.setdefault(chain, []).extend([leg.consumer] if leg.consumer else [])
     if len(groups) == 1:
-        return next(iter(groups))
-    return "; ".join(f"{chain} (to {', '.join(kinds)})" if kinds else chain for chain, kinds in groups.items())
+        line = next(iter(groups))
+    else:
+        line = "; ".join(f"{chain} (to {', '.join(kinds)})" if kinds else chain for chain, kinds in groups.items())
+    for opt, pattern in ev.added.items():
+        line += f", plus {kb.display_name(opt)} as the {pattern.adds_as or pattern.name}"
+    return line
 
 
 def legs_lines(kb, ev) -> list[str]:
@@ -35,6 +39,8 @@ def legs_lines(kb, ev) -> list[str]:
     for leg in ev.design.all_legs:
         chain = " → ".join(kb.display_name(o) for o in leg.path)
         out.append(f"{leg.consumer}: {chain}" if leg.consumer else chain)
+    for opt, pattern in ev.added.items():  # beside the legs: what could not be delivered is kept here
+        out.append(f"{pattern.adds_as or pattern.name}: {kb.display_name(opt)}")
     return out
 
 

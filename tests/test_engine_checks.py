@@ -994,6 +994,14 @@ def test_a_subscription_dead_letter_queue_keeps_what_sns_could_not_deliver(run, 
     assert [o.id for o in result.recommendation.design.path] == ["sns:standard"]
     gaps = [i for i in estimate(result.recommendation, req, kb).items if i.subtotal is None]
     assert [g.service for g in gaps] == ["sqs:standard"]
+    # and every view of the design names it, with what it is for
+    from advisor.wording import legs_lines, services_line
+
+    role = "dead-letter queue of each subscription"
+    assert legs_lines(kb, result.recommendation)[-1] == f"{role}: Amazon SQS (Standard queue)"
+    assert services_line(kb, result.recommendation).endswith(f"plus Amazon SQS (Standard queue) as the {role}")
+    assert result.as_json()["recommendation"]["added"] == [
+        {"service": "sqs:standard", "role": role, "pattern": "sns-subscription-dlq"}]
 
 
 def test_producers_write_to_the_existing_table_a_pipe_reads(run):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.knowledge.base import FactRef, Option
+
+if TYPE_CHECKING:
+    from advisor.knowledge.schema import Workaround
 
 
 @dataclass(frozen=True, slots=True)  # slots: the walk builds thousands of reasons
@@ -137,7 +140,8 @@ class Evaluation:
     score: float = 0.0
     adjustments: list[tuple[float, str]] = field(default_factory=list)
     tiers: dict[str, list[tuple[float, str]]] = field(default_factory=dict)  # ranking items per tier
-    added: list[Option] = field(default_factory=list)  # services a documented pattern brings in (a DLQ's queue)
+    # services a documented pattern brings in (a DLQ's queue), each with that pattern
+    added: dict[Option, Workaround] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -238,6 +242,8 @@ class Result:
                 "watch_details": [w.as_json() for w in watch],
                 "legs": [{"consumer": leg.consumer, "services": [o.id for o in leg.path]}
                          for leg in rec.design.all_legs],
+                "added": [{"service": o.id, "role": p.adds_as or p.name, "pattern": p.id}
+                          for o, p in rec.added.items()],
                 "tiers": {tier: [{"weight": w, "text": t} for w, t in items] for tier, items in rec.tiers.items()},
             }
         alternatives = [c for c in self.candidates if c is not rec]

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from itertools import product
+from typing import TYPE_CHECKING
 
 from advisor.engine import designs as D
 from advisor.engine.checks import BY_PATH, MESSAGING_CHECKS, Context
@@ -22,6 +23,9 @@ from advisor.engine.result import Design, Evaluation, Exclusion, Reason, Result,
 from advisor.engine.storage_checks import BACKUP_CHECKS, STORAGE_CHECKS
 from advisor.engine.ties import deciding_question, settle
 from advisor.knowledge.base import KnowledgeBase, Option
+
+if TYPE_CHECKING:
+    from advisor.knowledge.schema import Workaround
 
 MAX_CANDIDATES = 10
 # Requirements a design meets at any one of its services (filtering, orchestration) or across its legs (every
@@ -145,10 +149,16 @@ def evaluate(ctx: Context, design: Design) -> Evaluation:
     return ev
 
 
-def _added_by_patterns(kb, watch: list[Reason]) -> list[Option]:
-    """Services the documented patterns in use bring into the design (the queue of a subscription's DLQ)."""
+def _added_by_patterns(kb, watch: list[Reason]) -> dict[Option, Workaround]:
+    """Services the documented patterns in use bring into the design (the queue of a subscription's DLQ), each with
+    the pattern that brings it."""
     ids = {w.fact.removeprefix("workaround:") for w in watch if w.kind == "workaround" and w.fact}
-    return list(dict.fromkeys(Option.parse(a) for w in kb.workarounds if w.id in ids for a in w.adds))
+    added: dict[Option, Workaround] = {}
+    for pattern in kb.workarounds:
+        if pattern.id in ids:
+            for a in pattern.adds:
+                added.setdefault(Option.parse(a), pattern)
+    return added
 
 
 def _sink_watch(ctx: Context, design: Design) -> list[Reason]:

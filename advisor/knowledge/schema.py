@@ -260,6 +260,7 @@ class Workaround(_Documented):
     cost: str                    # what the pattern adds (calls, storage, code)
     limit: Fact | None = None    # how far the pattern goes (2 GB for the claim-check)
     adds: list[str] = Field(default_factory=list)  # option ids the pattern brings into the design (a DLQ's queue)
+    adds_as: str | None = None   # what the added services are for, as a design line names it (a DLQ per subscription)
 
 
 class Choice(_Strict):
