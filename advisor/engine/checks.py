@@ -1113,7 +1113,11 @@ def check_producer_protocols(ctx: Context, design: Design) -> Outcome | None:
 
 
 def check_protocols(ctx: Context, design: Design) -> Outcome | None:
-    wanted = ctx.req.migration.protocols
+    from advisor.requirements import STORAGE_PROTOCOLS
+
+    # a file or block protocol belongs to the storage part of the answers (check_storage_protocols), never to
+    # the messaging services that carry that part's notifications
+    wanted = [p for p in ctx.req.migration.protocols or [] if p not in STORAGE_PROTOCOLS]
     if not wanted or ctx.req.migration.code_changes == "allowed":
         return None  # clients that will be rewritten need not find their old protocol at the entry
     # a client library the answer lets the move swap takes its own wire protocol with it (the SQS JMS library
@@ -1122,7 +1126,23 @@ def check_protocols(ctx: Context, design: Design) -> Outcome | None:
     replaced = {p for system in ctx.req.migration.systems for opt, rel in ctx.kb.migrations(system)
                 if opt == design.path[0] and CHANGE_RANK[rel.code_changes] <= allowed for p in rel.replaces_wire or ()}
     kept = [p for p in wanted if p not in replaced]
-    return _entry_protocols(ctx, design, kept, "migration.protocols") if kept else None
+    if not kept:
+        return None
+    key = "migration.protocols"
+    senders = ctx.req.constraints.protocols
+    # with the producers' own protocols stated, the other protocols kept are the consumers': they must be spoken
+    # where the consumers read (a Kafka cluster an IoT rule writes to), not at the entry the devices publish to
+    at_entry = [p for p in kept if p in senders] if senders else kept
+    readers = [p for p in kept if p not in at_entry]
+    entry = _entry_protocols(ctx, design, at_entry, key) if at_entry else None
+    if not readers or (entry is not None and not entry.ok):
+        return entry
+    speaker = next((o for o in design.path if set(readers) <= set(ctx.val(o, "protocols") or [])), None)
+    if speaker is None:
+        return _failed(f"nothing in this design speaks {protocol_list(readers)} to the clients that keep it",
+                       ctx.ref(design.path[-1], "protocols"), key)
+    return _passed(f"{ctx.name(speaker)} speaks {protocol_list(readers)} to the existing clients that keep it",
+                   ctx.ref(speaker, "protocols"), key)
 
 
 def _entry_protocols(ctx: Context, design: Design, wanted: list[str], key: str) -> Outcome:
@@ -1151,26 +1171,30 @@ def check_migration(ctx: Context, design: Design) -> Outcome | None:
     key = "migration.code_changes"
     allowed = CHANGE_RANK[m.code_changes]
     entry = design.path[0]
-    reasons = []
+    replaced: list[tuple[str, Option, Relation]] = []
     for system in systems:
+        # each system moved is replaced by a service of the design (a Mosquitto broker by the IoT Core entry, the
+        # Kafka cluster behind it by MSK); the entry speaks for the failure when nothing replaces it
+        fitting = [(o, rel) for o in design.path for here, rel in ctx.kb.migrations(system)
+                   if here == o and CHANGE_RANK[rel.code_changes] <= allowed]
+        if fitting:
+            replaced.append((system, *fitting[0]))
+            continue
         edges = [rel for opt, rel in ctx.kb.migrations(system) if opt == entry]
-        fitting = [rel for rel in edges if CHANGE_RANK[rel.code_changes] <= allowed]
-        if not fitting:
-            needed = min((CHANGE_RANK[r.code_changes] for r in edges), default=None)
-            if needed is None:
-                text = f"{ctx.name(entry)} offers no migration path from {system}"
-            else:
-                word = [k for k, v in CHANGE_RANK.items() if v == needed][0]
-                text = f"moving {system} to {ctx.name(entry)} needs {word} code changes; {m.code_changes} allowed"
-            rel = edges[0] if edges else None
-            return Outcome(False, Reason(text, f"relation:{entry.id}<-{system}" if rel else None,
-                                         rel.source if rel else None, key))
-        reasons.append(fitting[0])
-    rel = reasons[0]
-    how = {"none": "no code changes", "minimal": "minimal code changes", "allowed": "code changes"}[rel.code_changes]
-    return Outcome(True, Reason(f"{ctx.name(entry)} replaces {', '.join(systems)} with {how}: "
-                                f"{rel.summary.strip().rstrip('.')}", f"relation:{entry.id}<-{systems[0]}",
-                                rel.source, key))
+        needed = min((CHANGE_RANK[r.code_changes] for r in edges), default=None)
+        if needed is None:
+            text = f"{ctx.name(entry)} offers no migration path from {system}"
+        else:
+            word = [k for k, v in CHANGE_RANK.items() if v == needed][0]
+            text = f"moving {system} to {ctx.name(entry)} needs {word} code changes; {m.code_changes} allowed"
+        rel = edges[0] if edges else None
+        return Outcome(False, Reason(text, f"relation:{entry.id}<-{system}" if rel else None,
+                                     rel.source if rel else None, key))
+    how = {"none": "no code changes", "minimal": "minimal code changes", "allowed": "code changes"}
+    system, node, rel = replaced[0]
+    text = f"{ctx.name(node)} replaces {system} with {how[rel.code_changes]}: {rel.summary.strip().rstrip('.')}"
+    text += "".join(f"; {ctx.name(o)} replaces {s} with {how[r.code_changes]}" for s, o, r in replaced[1:])
+    return Outcome(True, Reason(text, f"relation:{node.id}<-{system}", rel.source, key))
 
 
 def _storage_systems() -> tuple[str, ...]:
