@@ -53,6 +53,7 @@ class Context:
         self._analysed_store: tuple[FactRef | None] | None = None  # analysed_store(), once per run
         self._narrow: dict[Option, dict[Option, Relation]] | None = None  # narrow_edges(), once per run
         self._editions: dict[Option, str | None] = {}  # edition(), once per option and run
+        self.spoken_protocols: set[str] | None = None  # ranking._estate_named, once per run
 
     def ref(self, opt: Option, name: str) -> FactRef | None:
         key = (opt, name)

@@ -142,11 +142,9 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             "sources to many targets, which an event bus is")
 
     # ---- preference --------------------------------------------------------------------------
-    spoken = set(c.protocols or []) | set(req.migration.protocols or [])
-    spoken |= {p for s in req.migration.systems for _o, rel in kb.migrations(s) for p in (rel.protocols or [])}
     for o in path:
         built_for = ctx.val(o, "built_for_protocols")
-        if built_for and not spoken & set(built_for):
+        if not _estate_named(ctx, o):
             add("preference", "protocol_estate_missing", f"{ctx.name(o)} is built for {protocol_list(built_for, 'or')} clients, "
                 "and none were named")
     for o in path:
@@ -354,11 +352,27 @@ def _implied_data(ctx: Context) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+def _estate_named(ctx: Context, opt) -> bool:
+    """Is this option open to these answers: not built for a protocol estate (Kafka, JMS brokers), or built for one
+    the answers name (protocols spoken, or a system moved whose clients speak it)?"""
+    built_for = ctx.val(opt, "built_for_protocols")
+    if not built_for:
+        return True
+    if ctx.spoken_protocols is None:
+        req = ctx.req
+        spoken = set(req.constraints.protocols or []) | set(req.migration.protocols or [])
+        spoken |= {p for s in req.migration.systems for _o, rel in ctx.kb.migrations(s) for p in (rel.protocols or [])}
+        ctx.spoken_protocols = spoken
+    return bool(ctx.spoken_protocols & set(built_for))
+
+
 def _queue_delay_max(ctx: Context) -> float:
-    """The longest delivery delay any queue offers (its message timer or delay queue), in seconds; once per run."""
+    """The longest delivery delay a queue open to these answers offers (a message timer, a delay queue, a broker's
+    scheduler where its protocol estate is named), in seconds; once per run."""
     if ctx.queue_delay_max is None:
         ctx.queue_delay_max = max((units.seconds(r.fact) or 0 for o in ctx.kb.options
-                                   if ctx.val(o, "model") == "queue" if (r := ctx.ref(o, "delay.max"))), default=0)
+                                   if ctx.val(o, "model") == "queue" and _estate_named(ctx, o)
+                                   if (r := ctx.ref(o, "delay.max"))), default=0)
     return ctx.queue_delay_max
 
 
