@@ -290,10 +290,22 @@ def test_an_adjustable_quota_is_a_quota_increase_not_an_exclusion(kb, make_req):
     assert quota and "request a quota increase" in quota[0].text and quota[0].fact.startswith("sns.")
 
 
-def test_a_hard_byte_rate_excludes(kb, make_req):
+def test_a_hard_byte_rate_at_the_largest_size_is_weighed_not_excluded(kb, make_req):
+    # message_kib is the largest message: peak x largest only bounds the byte rate, so a hard byte ceiling below
+    # it ranks the design lower (fitness) instead of excluding it
+    from advisor.engine.ranking import rank
+
     req = make_req(constraints={"peak_per_second": 300, "message_kib": 1024})
-    ev = W.evaluate(Context(kb, req), design("msk:serverless"))
-    assert not ev.ok and ev.failures[0].fact == "msk.serverless.throughput_bytes.max"
+    ctx = Context(kb, req)
+    ev = W.evaluate(ctx, design("msk:serverless"))
+    assert ev.ok
+    [bound] = [w for w in ev.watch if w.kind == "bound"]
+    assert bound.fact == "msk.serverless.throughput_bytes.max" and "measure the real byte rate" in bound.text
+    rank(ctx, ev)
+    assert any("at the largest message size" in t for _, t in ev.tiers["fitness"])
+    small = W.evaluate(Context(kb, make_req(constraints={"peak_per_second": 300, "message_kib": 64})),
+                       design("msk:serverless"))
+    assert not [w for w in small.watch if w.kind == "bound"]
 
 
 def test_direct_put_quotas_do_not_apply_to_a_stream_feeding_firehose(kb, make_req):

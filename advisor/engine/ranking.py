@@ -42,6 +42,8 @@ WEIGHTS = {
     "off_purpose_entry": 6.0,      # the entry service is built for other producers than those named
     "not_a_shared_router": 6.0,    # many producers and consumers meet at one router, and the entry is not the
                                    # one AWS builds for routing many sources to many targets (an event bus)
+    "byte_rate_bound_over": 6.0,   # the peak at the largest message size is above a hard byte ceiling: it may
+                                   # still fit, but a design known to fit comes first
     "duplicates_redelivered": 3.0,  # deduplication asked, but the service that delivers to a consumer drops
                                     # duplicate publishes only and delivers at least once
     # preference
@@ -109,6 +111,9 @@ def rank(ctx: Context, ev: Evaluation) -> None:
         if not any(CHANGE_RANK[r.code_changes] == CHANGE_RANK["none"] for r in edges):
             add("fitness", "clients_rewritten", f"existing {', '.join(systems)} clients would need rewriting for "
                 f"{ctx.name(path[0])}")
+    for w in ev.watch:
+        if w.kind == "bound":
+            add("fitness", "byte_rate_bound_over", w.text.split(":")[0] + " at the largest message size")
     if c.deduplication:
         # A service may drop duplicate publishes yet retry its deliveries (the Custom Event Bus: exactly-once
         # ingestion, at-least-once to targets); a FIFO queue or topic introduces no duplicates itself.
