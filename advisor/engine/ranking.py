@@ -93,7 +93,7 @@ def rank(ctx: Context, ev: Evaluation) -> None:
                 add("preference", "data_kind_mismatch", f"{ctx.name(o)} is built for "
                     f"{' and '.join(ctx.val(o, 'data') or [])}, not {data}")
     if data == "streaming" and into_stores_only(ctx):
-        if not any(_batches(ctx, o) for o in path):
+        if not any(_batches(ctx, o) or _read_in_place(ctx, o) for o in path):
             add("fitness", "no_stream_batched", "streaming into stores with no reader of the stream asked, but "
                 "nothing here batches it for delivery")
     elif data == "streaming" and not any(_keeps_or_batches(ctx, o) for o in path) and not _reads_a_stream(ctx):
@@ -391,6 +391,15 @@ def _reads_a_stream(ctx: Context) -> bool:
 def _keeps_or_batches(ctx: Context, opt) -> bool:
     """A stream keeps records for its readers; a delivery stream batches them for its sinks."""
     return ctx.val(opt, "model") == "stream" or _batches(ctx, opt)
+
+
+def _read_in_place(ctx: Context, opt) -> bool:
+    """A stream every named store reads by itself (Redshift streaming ingestion into a materialized view): the
+    store takes the records in its own batches, with nothing to deliver them."""
+    wanted = set(ctx.consumers_wanted())
+    # "analytics" beside a stream names stream processing (Flink), not a store that pulls the records itself
+    stores = wanted <= set(SINK_CONSUMERS) - {"analytics"}
+    return ctx.val(opt, "model") == "stream" and bool(wanted) and stores and wanted <= set(ctx.val(opt, "consumers") or [])
 
 
 def _batches(ctx: Context, opt) -> bool:
