@@ -702,6 +702,12 @@ def test_processing_within_lambda_limit_passes_on_the_queue(run):
     out = run(C.check_processing, "sqs:standard", constraints={"processing_minutes": 10, "consumers": ["lambda"]})
     assert_passes(out, "constraints.processing_minutes", "sqs.processing_time.max", "up to 12 hours")
     assert "sqs.processing_time.max" in watch_facts(out)
+    # the Lambda guide's rule for the queue a function reads: visibility timeout >= 6 x the function timeout
+    [vis] = [w for w in out.watch if w.fact == "sqs.lambda_visibility_multiplier"]
+    assert "at least 6 times the function timeout: 60 minutes for 10-minute runs" in vis.text and not vis.setting
+    workers = run(C.check_processing, "sqs:standard", constraints={"processing_minutes": 10,
+                                                                  "consumers": ["container"]})
+    assert "sqs.lambda_visibility_multiplier" not in watch_facts(workers)
 
 
 def test_processing_express_workflow_holds_five_minutes(run):

@@ -196,7 +196,7 @@ def _resolves(reason) -> bool:
 def _design_path(ex, reason) -> list:
     from advisor.knowledge.base import Option
 
-    m = re.match(r"even as (.+?): ", reason.text)
+    m = re.match(r"even as (.+?): ", ex.reasons[0].text)  # said once, before an exclusion's first reason
     if m:
         nodes = []  # a design key lists its legs: "a -> b | a -> c"
         for leg in m.group(1).split(" | "):

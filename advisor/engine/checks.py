@@ -469,8 +469,9 @@ def check_peak(ctx: Context, design: Design) -> Outcome | None:
     cap, opt, ref = limiting
     region = ctx.region
     if peak <= cap:
-        watch.append(Reason.of(f"{ctx.name(opt)} throughput ceiling: {units.figure(ref.fact, region)}"
-                               + ("" if region else "; quotas are lower in smaller Regions"), ref, key))
+        if cap != float("inf"):  # an unlimited throughput is no ceiling to watch
+            watch.append(Reason.of(f"{ctx.name(opt)} throughput ceiling: {units.figure(ref.fact, region)}"
+                                   + ("" if region else "; quotas are lower in smaller Regions"), ref, key))
         return _passed(f"{units.number(peak)}/s fits {ctx.name(opt)}'s {units.figure(ref.fact, region)}", ref, key,
                        watch)
     return _passed(f"{units.number(peak)}/s fits after the quota increases listed", ref, key, watch)
@@ -807,8 +808,17 @@ def check_processing(ctx: Context, design: Design) -> Outcome | None:
     opt = ends[0]
     ref = ctx.ref(opt, "processing_time.max")
     if ref:
+        watch = [Reason.of(f"longest processing time per message: {units.figure(ref.fact)}", ref, key)]
+        mult = ctx.ref(opt, "lambda_visibility_multiplier")
+        if mult is not None and "lambda" in ctx.consumers_wanted():
+            # Lambda's poller keeps a batch invisible only as long as the queue says: a shorter timeout lets a
+            # message that a function is still working on be delivered to a second invocation
+            times = mult.fact.value
+            watch.append(Reason.of(f"set {ctx.name(opt)}'s visibility timeout to at least {times} times the "
+                                   f"function timeout: {units.number(minutes * times)} minutes for "
+                                   f"{units.number(minutes)}-minute runs", mult, key))
         return _passed(f"{ctx.name(opt)} lets a consumer work on a message up to {units.figure(ref.fact)}", ref, key,
-                       [Reason.of(f"longest processing time per message: {units.figure(ref.fact)}", ref, key)])
+                       watch)
     return _passed(f"{ctx.name(opt)} puts no limit on processing time", None, key)
 
 

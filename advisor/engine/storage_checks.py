@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.engine import units
-from advisor.engine.checks import Context, Outcome, _failed, _passed
+from advisor.engine.checks import Context, Outcome, _failed, _passed, protocol_list
 from advisor.engine.result import Design, Reason
 from advisor.requirements import STORAGE_PROTOCOLS, STORAGE_SYSTEMS
 
@@ -67,8 +67,8 @@ def check_storage_protocols(ctx: Context, design: Design) -> Outcome | None:
     missing = [p for p in wanted if p not in have]
     ref = ctx.ref(design.path[0], "protocols")
     if missing:
-        return _failed(f"{ctx.name(design.path[0])} does not speak {', '.join(missing).upper()}", ref, key)
-    return _passed(f"{ctx.name(design.path[0])} speaks {', '.join(wanted).upper()}", ref, key)
+        return _failed(f"{ctx.name(design.path[0])} does not speak {protocol_list(missing, 'or')}", ref, key)
+    return _passed(f"{ctx.name(design.path[0])} speaks {protocol_list(wanted)}", ref, key)
 
 
 def check_available(ctx: Context, design: Design) -> Outcome | None:

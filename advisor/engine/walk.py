@@ -199,7 +199,8 @@ def _semantics_watch(ctx: Context, design: Design) -> list[Reason]:
     for opt in design.path:
         ref = ctx.ref(opt, "dead_letter")
         if ref and ref.fact.value:
-            out.append(Reason.of(f"{ctx.name(opt)}: configure a dead-letter queue so failing messages are kept, "
+            store = ctx.val(opt, "dead_letter.store", "a dead-letter queue")  # Firehose keeps failures in S3
+            out.append(Reason.of(f"{ctx.name(opt)}: configure {store} so failing messages are kept, "
                                  "not lost or retried forever", ref))
             break
     if any("pubsub" in (ctx.val(o, "distribution") or []) for o in design.path):
@@ -342,9 +343,10 @@ def _exclusions(kb, ctx, concerns, all_evals, candidates) -> list[Exclusion]:
             continue
         best = min(tried, key=lambda e: (len(e.failures), len(e.design.path), e.design.key))
         reasons = list(best.failures)
-        if len(best.design.path) > 1:
-            reasons = [Reason(f"even as {best.design.key}: {r.text}", r.fact, r.source, r.requirement)
-                       for r in reasons]
+        if len(best.design.path) > 1:  # said once, before the first reason: the others are of the same design
+            first = reasons[0]
+            reasons[0] = Reason(f"even as {best.design.key}: {first.text}", first.fact, first.source,
+                                first.requirement)
         out.append(Exclusion(opt.service, opt.variant, reasons))
     return out
 
