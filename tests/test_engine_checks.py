@@ -1301,3 +1301,11 @@ def test_old_protocols_do_not_bind_a_rewrite(run):
     assert run(C.check_protocols, "sqs:standard", migration=asked) is None
     out = run(C.check_protocols, "sqs:standard", migration={**asked, "code_changes": "none"})
     assert not out.ok
+
+
+def test_lambda_event_source_mappings_filter_what_they_read(run):
+    # the queue filters nothing itself, but Lambda's event source mapping on it does, for Lambda consumers only
+    out = run(C.check_filtering, "sqs:standard", constraints={"filtering": True, "consumers": ["lambda"]})
+    assert_passes(out, "constraints.filtering", "sqs.lambda_event_filtering", "event source mapping")
+    out = run(C.check_filtering, "sqs:standard", constraints={"filtering": True, "consumers": ["lambda", "container"]})
+    assert not out.ok

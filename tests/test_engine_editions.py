@@ -54,3 +54,16 @@ def test_order_and_an_archive_beyond_the_custom_bus_retention_is_no_bus_design(k
     texts = [r.text for r in bus[0].satisfied]
     assert any(f"keeps unconsumed data up to {days} days" in t for t in texts), texts
     assert any("build it as the Custom Event Bus" in w.text for w in bus[0].watch)
+
+
+def test_aws_service_events_reach_only_the_default_bus_which_orders_nothing(kb, make_req, advise):
+    # S3 notifications go to the account's default bus (Classic): asking for order does not make it a Custom
+    # Event Bus, so the bus cannot be the ordered route
+    answers = _answers(ordering="per-key")
+    answers["constraints"].update(producers=["aws-service"], source_services=["s3"])
+    req = make_req(**answers)
+    ctx = Context(kb, req)
+    assert ctx.edition(BUS) == "classic"
+    assert ctx.val(BUS, "ordering") == "none" and ctx.name(BUS) == "Amazon EventBridge (default bus)"
+    result = advise(req)
+    assert all(ev.design.path[0] != BUS for ev in result.candidates)

@@ -70,10 +70,20 @@ class Context:
         try:
             return self._editions[opt]
         except KeyError:
-            chosen = next((eid for eid, ed in self.kb.editions(opt).items()
-                           if any(_asked(self.req, key) for key in ed.needed_for)), None)
+            chosen = None
+            for eid, ed in self.kb.editions(opt).items():
+                if any(_asked(self.req, key) for key in ed.needed_for):
+                    # an edition the producers cannot publish to is not there to choose: the other one is
+                    chosen = ed.instead if set(ed.unavailable_to) & set(self.producers()) else eid
+                    break
             self._editions[opt] = chosen
             return chosen
+
+    def producers(self) -> list[str]:
+        """The producers named, or those the answers imply (a schedule, SaaS products, AWS source services)."""
+        from advisor.engine.ranking import _implied_producers
+
+        return self.req.constraints.producers or _implied_producers(self.req.constraints)
 
     def endpoint_fact(self, endpoint: str, name: str) -> FactRef | None:
         """A fact of a node outside AWS messaging (``consumer:container``, ``source:dynamodb``), citable by id."""
@@ -689,6 +699,13 @@ def check_replay(ctx: Context, design: Design) -> Outcome | None:
 def check_filtering(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.filtering:
         return None
+    if set(ctx.consumers_wanted()) == {"lambda"}:
+        # Lambda's event source mapping filters what it reads from a queue or stream before it invokes the function
+        for opt in design.path:
+            ref = ctx.ref(opt, "lambda_event_filtering")
+            if ref and ref.fact.value:
+                return _passed(f"Lambda's event source mapping on {ctx.name(opt)} filters messages for each function",
+                               ref, "constraints.filtering")
     return _any_node(ctx, design, "filtering", "constraints.filtering",
                      "{name} filters messages for each receiver", "{name} cannot filter messages per receiver")
 

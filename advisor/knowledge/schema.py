@@ -131,8 +131,12 @@ class Edition(_Strict):
     variant's facts named ``<edition id>.<fact>``, which replace the plain ones when a design needs the edition."""
 
     name: str
-    needed_for: list[str]        # requirements keys only this edition meets (constraints.ordering)
+    needed_for: list[str] = Field(default_factory=list)  # requirements keys only this edition meets (ordering)
     hides: list[str] = Field(default_factory=list)  # the variant's facts that belong to the other product only
+    # producers whose messages never reach this edition (AWS service events arrive on the default bus only),
+    # and the edition a design is then built on instead
+    unavailable_to: list[str] = Field(default_factory=list)
+    instead: str | None = None
     source: Url
     as_of: datetime.date
     note: str | None = None
