@@ -302,7 +302,7 @@ def test_a_hard_byte_rate_at_the_largest_size_is_weighed_not_excluded(kb, make_r
     [bound] = [w for w in ev.watch if w.kind == "bound"]
     assert bound.fact == "msk.serverless.throughput_bytes.max" and "measure the real byte rate" in bound.text
     rank(ctx, ev)
-    assert any("at the largest message size" in t for _, t in ev.tiers["fitness"])
+    assert any("at the largest message size is above a byte ceiling" in t for _, t in ev.tiers["fitness"])
     small = W.evaluate(Context(kb, make_req(constraints={"peak_per_second": 300, "message_kib": 64})),
                        design("msk:serverless"))
     assert not [w for w in small.watch if w.kind == "bound"]

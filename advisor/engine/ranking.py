@@ -113,7 +113,8 @@ def rank(ctx: Context, ev: Evaluation) -> None:
                 f"{ctx.name(path[0])}")
     for w in ev.watch:
         if w.kind == "bound":
-            add("fitness", "byte_rate_bound_over", w.text.split(":")[0] + " at the largest message size")
+            add("fitness", "byte_rate_bound_over", f"the peak at the largest message size is above a byte ceiling "
+                f"({w.fact})")
     if c.deduplication:
         # A service may drop duplicate publishes yet retry its deliveries (the Custom Event Bus: exactly-once
         # ingestion, at-least-once to targets); a FIFO queue or topic introduces no duplicates itself.
@@ -397,9 +398,9 @@ def _read_in_place(ctx: Context, opt) -> bool:
     """A stream every named store reads by itself (Redshift streaming ingestion into a materialized view): the
     store takes the records in its own batches, with nothing to deliver them."""
     wanted = set(ctx.consumers_wanted())
-    # "analytics" beside a stream names stream processing (Flink), not a store that pulls the records itself
-    stores = wanted <= set(SINK_CONSUMERS) - {"analytics"}
-    return ctx.val(opt, "model") == "stream" and bool(wanted) and stores and wanted <= set(ctx.val(opt, "consumers") or [])
+    # sinks only: "analytics" beside a stream names stream processing (Flink), not a store pulling the records
+    return (ctx.val(opt, "model") == "stream" and bool(wanted) and wanted <= set(SINK_CONSUMERS)
+            and wanted <= set(ctx.val(opt, "consumers") or []))
 
 
 def _batches(ctx: Context, opt) -> bool:
