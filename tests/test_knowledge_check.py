@@ -171,3 +171,11 @@ def test_no_display_name_nests_brackets(kb):
         for c in name:
             depth += (c == "(") - (c == ")")
             assert depth <= 1, name
+
+
+def test_edition_instead_of_an_unknown_edition(cli, knowledge_copy):
+    rel = "services/eventbridge.yaml"
+    break_copy(knowledge_copy, rel, "instead: classic", "instead: clasic", "instead: clasic")
+    code, lines = check_copy(cli, knowledge_copy)
+    assert code == 1, lines
+    assert any(x.startswith(f"{rel}:") and "'clasic' is not an edition of this variant" in x for x in lines), lines

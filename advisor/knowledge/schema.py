@@ -153,6 +153,13 @@ class Variant(_Strict):
 
     _facts = field_validator("facts")(classmethod(lambda cls, v: _check_facts(v)))
 
+    @model_validator(mode="after")
+    def _editions_name_editions(self) -> "Variant":
+        for eid, ed in self.editions.items():
+            if ed.instead is not None and ed.instead not in self.editions:
+                raise ValueError(f"editions.{eid}.instead: {ed.instead!r} is not an edition of this variant")
+        return self
+
 
 class Service(_Strict):
     id: str
