@@ -54,3 +54,22 @@ def test_json_report_lists_written_kept_and_removed(cli, tmp_path):
     assert {"path": "README.md", "reason": "you changed it", "scaffold_version": "README.md.new"} in data["kept"]
     assert "nightly_report_job/handler.py" in data["removed"]
     assert all(Path(p).is_file() for p in data["files"])
+
+
+def test_an_ordered_bus_design_says_the_project_builds_a_classic_bus(cli, tmp_path):
+    # the recommendation needs the Custom Event Bus (FIFO subscribers); the generated template and the local
+    # simulator have only the Classic bus, and the project's README says so first among the things to watch
+    import yaml
+
+    scenario = yaml.safe_load((ROOT / "tests" / "scenarios" / "order-events-ordered-lambda-custom-bus.yaml")
+                              .read_text(encoding="utf-8"))
+    answers = tmp_path / "ordered.yaml"
+    answers.write_text(yaml.safe_dump(scenario["requirements"]), encoding="utf-8")
+    code, _, err = cli("scaffold", "-a", answers, "-o", tmp_path / "o")
+    assert code == 0, err
+    readme = (tmp_path / "o" / "README.md").read_text(encoding="utf-8")
+    assert "deploys a Classic bus of rules and targets" in readme
+    # an unordered bus design is the Classic bus the project deploys: nothing to say
+    code, _, err = cli("scaffold", "-a", ROOT / "examples" / "saas-events-to-lambda.yaml", "-o", tmp_path / "p")
+    assert code == 0, err
+    assert "Classic bus of rules" not in (tmp_path / "p" / "README.md").read_text(encoding="utf-8")
