@@ -374,3 +374,15 @@ def test_iot_core_pricing_page_free_tier_example(kb):
     assert messages == pytest.approx(456_250)
     assert messages <= next(f for f in kb.pricing.free_tiers if f.id == "iot.free.messaging").value
     assert any("12 months" in a for a in est.assumptions)
+
+
+def test_a_bus_that_must_be_the_custom_event_bus_is_a_visible_gap(kb):
+    # ordering asked: the design is built on the Custom Event Bus, whose prices the knowledge lacks; the Classic
+    # price per event would be another product's figure
+    ordered = _est(kb, ["eventbridge:bus"], _req(peak_per_second=10, message_kib=1, ordering="per-key",
+                                                 producers=["application"]))
+    [gap] = [i for i in ordered.items if i.is_gap]
+    assert gap.service == "eventbridge:bus" and "Custom Event Bus" in gap.gap
+    assert not [i for i in ordered.items if i.price_id == "eventbridge.bus.custom_events"]
+    classic = _est(kb, ["eventbridge:bus"], _req(peak_per_second=10, message_kib=1, producers=["application"]))
+    assert _line(classic, "eventbridge.bus.custom_events").subtotal is not None

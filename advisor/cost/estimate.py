@@ -317,7 +317,14 @@ def _sns(b: Bill, opt: Any, m: float | None, hop: Hop) -> None:
 
 
 def _eventbridge(b: Bill, opt: Any, m: float | None, hop: Hop) -> None:
-    if opt.variant == "bus":
+    from advisor.engine.checks import Context
+
+    if opt.variant == "bus" and Context(b.kb, b.req).edition(opt) == "custom_bus":
+        # the answers need the Custom Event Bus, whose prices the knowledge does not hold: a Classic price here
+        # would be a figure for another product
+        b.gap(opt.id, "events", "the Custom Event Bus (needed for the order or deduplication asked) has no price "
+              "in the knowledge; the Classic bus's price per event does not apply to it")
+    elif opt.variant == "bus":
         producers = set(b.vol.producers)
         if producers and producers <= {"aws-service"}:
             price = "eventbridge.bus.aws_events"
