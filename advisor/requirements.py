@@ -212,6 +212,11 @@ class Requirements(_Section):
                              "starting and ending with a letter or digit")
         return v
 
+    def answer(self, key: str) -> Any:
+        """The answer at a dotted key (``constraints.ordering``); None where the question was not answered."""
+        section, _, field = key.partition(".")
+        return getattr(getattr(self, section, None), field, None)
+
     def to_data(self) -> dict[str, Any]:
         """The requirements as the file format writes them (aliases, no empty answers)."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True,

@@ -29,7 +29,7 @@ def services_line(kb, ev) -> str:
     else:
         line = "; ".join(f"{chain} (to {', '.join(kinds)})" if kinds else chain for chain, kinds in groups.items())
     for opt, pattern in ev.added.items():
-        line += f", plus {kb.display_name(opt)} as the {pattern.adds_as or pattern.name}"
+        line += f", plus {kb.display_name(opt)} as the {pattern.role}"
     return line
 
 
@@ -40,7 +40,7 @@ def legs_lines(kb, ev) -> list[str]:
         chain = " → ".join(kb.display_name(o) for o in leg.path)
         out.append(f"{leg.consumer}: {chain}" if leg.consumer else chain)
     for opt, pattern in ev.added.items():  # beside the legs: what could not be delivered is kept here
-        out.append(f"{pattern.adds_as or pattern.name}: {kb.display_name(opt)}")
+        out.append(f"{pattern.role}: {kb.display_name(opt)}")
     return out
 
 

@@ -317,14 +317,7 @@ def _sns(b: Bill, opt: Any, m: float | None, hop: Hop) -> None:
 
 
 def _eventbridge(b: Bill, opt: Any, m: float | None, hop: Hop) -> None:
-    from advisor.engine.checks import Context
-
-    if opt.variant == "bus" and Context(b.kb, b.req).edition(opt) == "custom_bus":
-        # the answers need the Custom Event Bus, whose prices the knowledge does not hold: a Classic price here
-        # would be a figure for another product
-        b.gap(opt.id, "events", "the Custom Event Bus (needed for the order or deduplication asked) has no price "
-              "in the knowledge; the Classic bus's price per event does not apply to it")
-    elif opt.variant == "bus":
+    if opt.variant == "bus":
         producers = set(b.vol.producers)
         if producers and producers <= {"aws-service"}:
             price = "eventbridge.bus.aws_events"
@@ -571,7 +564,13 @@ def estimate(evaluation: Any, req: Any, kb: Any, *, region: str | None = None) -
         last = i == len(nodes) - 1
         nxt = nodes[i + 1].service if not last else None
         model = MODELS.get(opt.service)
-        if model is None:
+        edition = _unpriced_edition(kb, req, opt)
+        if edition is not None:
+            # the answers need a product whose prices the knowledge does not hold (the Custom Event Bus): the
+            # option's prices are another product's figures
+            b.gap(opt.id, "usage", f"the {edition.name} (which these answers need) has no price in the knowledge; "
+                  f"the prices of {kb.display_name(opt)} do not apply to it")
+        elif model is None:
             b.gap(opt.id, "usage", f"no cost model for {opt.service}")
         else:
             model(b, opt, m, Hop(copies, last, nxt))
@@ -589,6 +588,17 @@ def estimate(evaluation: Any, req: Any, kb: Any, *, region: str | None = None) -
     assumptions = vol.assumptions + b.notes
     return Estimate(evaluation.design.key, evaluation.pattern_id, [o.id for o in nodes], region,
                     kb.pricing.currency, b.items, b.needs, assumptions, vol.warnings + b.price_notes())
+
+
+def _unpriced_edition(kb: Any, req: Any, opt: Any) -> Any:
+    """The edition the engine builds this option as, when the knowledge has no prices for it (else None)."""
+    if not kb.editions(opt):
+        return None
+    from advisor.engine.checks import Context
+
+    edition = Context(kb, req).edition(opt)
+    ed = kb.editions(opt)[edition] if edition else None
+    return ed if ed is not None and not ed.priced else None
 
 
 def estimates(result: Any, kb: Any, *, region: str | None = None) -> list[Estimate]:

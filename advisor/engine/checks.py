@@ -24,9 +24,7 @@ CHANGE_RANK = {"none": 0, "minimal": 1, "allowed": 2}
 
 def _asked(req, key: str) -> bool:
     """Does the requirements file ask for ``key`` (``constraints.ordering``) with a value that needs something?"""
-    section, _, name = key.partition(".")
-    value = getattr(getattr(req, section, None), name, None)
-    return value not in (None, False, "none", 0, [])
+    return req.answer(key) not in (None, False, "none", 0, [])
 
 
 @dataclass
@@ -80,10 +78,15 @@ class Context:
             return chosen
 
     def producers(self) -> list[str]:
-        """The producers named, or those the answers imply (a schedule, SaaS products, AWS source services)."""
-        from advisor.engine.ranking import _implied_producers
-
-        return self.req.constraints.producers or _implied_producers(self.req.constraints)
+        """The producers named, or, unanswered, those the answers imply: a schedule, SaaS products or AWS source
+        services named elsewhere (or a table's stream the design starts from) are the senders, else an
+        application."""
+        c = self.req.constraints
+        if c.producers:
+            return c.producers
+        implied = (["schedule"] if c.schedule else []) + (["saas"] if c.saas else []) + (
+            ["aws-service"] if c.source_services or existing_sources(c) else [])
+        return implied or ["application"]
 
     def endpoint_fact(self, endpoint: str, name: str) -> FactRef | None:
         """A fact of a node outside AWS messaging (``consumer:container``, ``source:dynamodb``), citable by id."""
@@ -105,10 +108,7 @@ class Context:
         try:
             return self._names[opt]
         except KeyError:
-            edition = self.edition(opt)
-            name = self._names[opt] = (self.kb.display_name(opt) if edition is None else
-                                       f"{self.kb.services[opt.service].short_name} "
-                                       f"({self.kb.editions(opt)[edition].name})")
+            name = self._names[opt] = self.kb.display_name(opt, self.edition(opt))
             return name
 
     def consumers_wanted(self) -> list[str]:

@@ -123,7 +123,7 @@ def rank(ctx: Context, ev: Evaluation) -> None:
                 add("fitness", "duplicates_redelivered", f"{ctx.name(end)} drops duplicate publishes but delivers "
                     "to its consumers at least once, so they can still see a message twice")
     primary = ctx.val(path[0], "primary_producers")
-    producers = c.producers or _implied_producers(c)
+    producers = ctx.producers()
     if "iot-device" in producers:
         # "on-premises" next to IoT devices says where the devices are (a factory, a store), not another kind
         # of sender: the entry must be built for devices, which connect from wherever they are
@@ -338,14 +338,6 @@ def into_stores_only(ctx: Context) -> bool:
                                and not (c.replay or c.retention_days or c.ordering in ("per-key", "global")
                                         or ctx.req.connection.distribution == "pubsub"))
     return ctx.stores_only
-
-
-def _implied_producers(c) -> list[str]:
-    """Unanswered producers: a schedule, SaaS products or AWS source services named elsewhere (or a table's stream
-    the design starts from) are the senders, else an application."""
-    implied = (["schedule"] if c.schedule else []) + (["saas"] if c.saas else []) + (
-        ["aws-service"] if c.source_services or existing_sources(c) else [])
-    return implied or ["application"]
 
 
 def _implied_data(ctx: Context) -> str | None:

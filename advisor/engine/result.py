@@ -242,7 +242,7 @@ class Result:
                 "watch_details": [w.as_json() for w in watch],
                 "legs": [{"consumer": leg.consumer, "services": [o.id for o in leg.path]}
                          for leg in rec.design.all_legs],
-                "added": [{"service": o.id, "role": p.adds_as or p.name, "pattern": p.id}
+                "added": [{"service": o.id, "role": p.role, "pattern": p.id}
                           for o, p in rec.added.items()],
                 "tiers": {tier: [{"weight": w, "text": t} for w, t in items] for tier, items in rec.tiers.items()},
             }

@@ -31,8 +31,7 @@ PROBES: tuple[tuple[str, tuple], ...] = (
 def applies(rule, req) -> bool:
     """A rule documented for some answers ({"constraints.filtering": true}) applies only to them."""
     for key, wanted in rule.when.items():
-        section, _, field = key.partition(".")
-        have = getattr(getattr(req, section, None), field, None)
+        have = req.answer(key)
         if isinstance(have, list):
             if wanted not in have:
                 return False
@@ -86,9 +85,9 @@ def deciding_question(req, tied: list[Evaluation], reevaluate) -> tuple[str | No
 
     designs = [e.design for e in tied]
     for key, answers in PROBES:
-        section, _, field = key.partition(".")
-        if getattr(getattr(req, section), field) is not None:
+        if req.answer(key) is not None:
             continue
+        section, _, field = key.partition(".")
         chosen: list[tuple[str, str]] = []
         for answer in answers:
             data = req.to_data()

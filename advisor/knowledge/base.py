@@ -157,8 +157,11 @@ class KnowledgeBase(BaseModel):
             names += [n for n in self.services[option.service].variants[option.variant].facts if n not in names]
         return {n: self.fact(option, n) for n in names}  # type: ignore[misc]
 
-    def display_name(self, option: Option) -> str:
+    def display_name(self, option: Option, edition: str | None = None) -> str:
+        """'Amazon SQS (FIFO queue)'; built as an edition, the edition's name replaces the variant's."""
         svc = self.services[option.service]
+        if edition is not None:
+            return f"{svc.short_name} ({self.editions(option)[edition].name})"
         if option.variant:
             return f"{svc.short_name} ({svc.variants[option.variant].name})"
         return svc.short_name

@@ -137,6 +137,7 @@ class Edition(_Strict):
     # and the edition a design is then built on instead
     unavailable_to: list[str] = Field(default_factory=list)
     instead: str | None = None
+    priced: bool = True          # false: pricing.yaml's prices for the option are the other product's
     source: Url
     as_of: datetime.date
     note: str | None = None
@@ -287,6 +288,11 @@ class Workaround(_Documented):
     limit: Fact | None = None    # how far the pattern goes (2 GB for the claim-check)
     adds: list[str] = Field(default_factory=list)  # option ids the pattern brings into the design (a DLQ's queue)
     adds_as: str | None = None   # what the added services are for, as a design line names it (a DLQ per subscription)
+
+    @property
+    def role(self) -> str:
+        """What the services this pattern adds are for, in a design's description."""
+        return self.adds_as or self.name
 
 
 class Choice(_Strict):

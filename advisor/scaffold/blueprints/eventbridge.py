@@ -31,12 +31,12 @@ def blueprint(ctx: dict[str, Any], plan: Plan) -> None:
     if edition == "custom_bus":
         # the recommendation relies on the Custom Event Bus (FIFO subscribers, retention), which neither this
         # template nor the local simulator has: say so where the project's reader looks first
-        name = plan.kb.editions(EB_BUS)[edition].name
+        ed = plan.kb.editions(EB_BUS)[edition]
         ctx["watch"].insert(0, {"text": f"This reference implementation deploys a Classic bus of rules and targets: "
-                                        f"the {name} (AWS::EventsV2) that orders events per EventGroupId and keeps "
-                                        "them for replay has no local simulator here, so that order and retention "
-                                        "are neither built nor tested by this project",
-                                "source": plan.kb.editions(EB_BUS)[edition].source})
+                                        f"the {ed.name} (AWS::EventsV2) that orders events per EventGroupId and "
+                                        "keeps them for replay has no local simulator here, so that order and "
+                                        "retention are neither built nor tested by this project",
+                                "source": ed.source})
     ctx["target_kind"] = kind
     ctx["retry"] = {"attempts": plan.record("rule.retry_attempts", plan.fact(EB_BUS, "retry.max_attempts")),
                     "max_age": plan.record("rule.retry_max_age_seconds", plan.seconds(EB_BUS, "retry.max_age"))}
