@@ -107,6 +107,8 @@ class Interview:
         return None
 
     def _condition(self, text: str) -> bool:
+        if " or " in text:
+            return any(self._condition(part) for part in text.split(" or "))
         m = re.fullmatch(r"\s*(\S+)\s*(==|!=|contains)\s*(\S+)\s*", text)
         if not m:
             value = self.answers.get(text.strip())

@@ -1055,6 +1055,66 @@ def test_saas(run):
     assert not out.ok and "cannot connect to SaaS" in out.reason.text
 
 
+def test_a_saas_that_only_receives_is_reached_by_the_service_ending_its_leg(run, kb, make_req):
+    """Stripe receives the workflow's calls: the HTTP Task reaches any HTTPS API, so no connector list (and no
+    partner event source list) decides; a topic ending the leg reaches no SaaS at all."""
+    answers = {"producers": ["application"], "consumers": ["workflow", "saas"], "saas": ["stripe"]}
+    out = run(C.check_saas, "step-functions:standard", constraints=answers)
+    assert_passes(out, "constraints.saas", "step-functions.standard.calls_any_https_api", "calls stripe")
+    out = run(C.check_saas, "sns:standard", constraints=answers)
+    assert_fails(out, "constraints.saas", "sns.consumers", "cannot deliver to SaaS")
+    # a connector-based delivery must name the product: AppFlow writes to Salesforce, not to Stripe
+    out = run(C.check_saas, "appflow", constraints={**answers, "consumers": ["saas"], "saas": ["salesforce"]})
+    assert_passes(out, "constraints.saas", "appflow.saas", "through its connectors")
+    out = run(C.check_saas, "appflow", constraints={**answers, "consumers": ["saas"]})
+    assert_fails(out, "constraints.saas", "appflow.saas", "no connector delivers to stripe")
+    # the leg to another consumer is not where the SaaS is judged
+    req = make_req(constraints={**answers, "consumers": ["lambda", "saas"]})
+    leg = Design.of_legs((Leg("lambda", (Option.parse("sqs:standard"),)),))
+    assert C.check_saas(Context(kb, req), leg) is None
+
+
+def test_a_saas_that_sends_still_needs_a_source_connector(run):
+    out = run(C.check_saas, "step-functions:standard",
+              constraints={"producers": ["saas"], "consumers": ["workflow"], "saas": ["stripe"]})
+    assert not out.ok and "cannot connect to SaaS" in out.reason.text
+
+
+def test_a_workflow_starts_a_flow_that_reads_the_saas_records_itself(kb, make_req):
+    """The portal starts the close; its first Task runs the on-demand flow copying Salesforce records to S3.
+    Salesforce sends nothing to the workflow: its records enter at the flow."""
+    wf, flow = Option.parse("step-functions:standard"), Option.parse("appflow")
+    tree = Design.of_legs((Leg("workflow", (wf,)), Leg("s3", (wf, flow))))
+    req = make_req(constraints={"producers": ["application", "saas"], "consumers": ["workflow", "s3"],
+                                "saas": ["salesforce"]})
+    out = C.check_producers(Context(kb, req), tree)
+    assert_passes(out, "constraints.producers", "appflow.producers", "records enter at Amazon AppFlow")
+    # with Salesforce the only producer nothing would start the workflow
+    alone = make_req(constraints={"producers": ["saas"], "consumers": ["workflow", "s3"], "saas": ["salesforce"]})
+    assert not C.check_producers(Context(kb, alone), tree).ok
+    # the flow needs none of the workflow's data; without a workflow leg, the application's data never reach it
+    only_flow = Design.of_legs((Leg("saas", (wf, flow)),))
+    portal = make_req(constraints={"producers": ["application"], "consumers": ["saas"], "saas": ["salesforce"]})
+    assert_fails(C.check_producers(Context(kb, portal), only_flow), "constraints.producers",
+                 "relation:step-functions:standard->appflow", "passes only saas producers' data on to Amazon AppFlow")
+
+
+def test_a_schedule_that_copies_into_a_sink_must_be_on_the_way_to_it(kb, make_req):
+    """A nightly copy of Salesforce records into S3, then a workflow: a scheduled rule on the bus starting the
+    workflow moves no records into S3; the flow's own schedule does."""
+    answers = {"producers": ["saas"], "consumers": ["s3", "workflow"], "saas": ["salesforce"],
+               "schedule": "rate(1 day)"}
+    ctx = Context(kb, make_req(constraints=answers))
+    bus, wf = Option.parse("eventbridge:bus"), Option.parse("step-functions:standard")
+    flow, fh = Option.parse("appflow"), Option.parse("data-firehose")
+    by_rule = Design.of_legs((Leg("s3", (bus, fh)), Leg("workflow", (bus, wf))))
+    assert_fails(C.check_schedule(ctx, by_rule), "constraints.schedule", "eventbridge.schedule_sends",
+                 "sends an event of its own")
+    by_flow = Design.of_legs((Leg("s3", (flow,)), Leg("workflow", (flow, bus, wf))))
+    assert_passes(C.check_schedule(ctx, by_flow), "constraints.schedule", "appflow.schedule_sends",
+                  "moves the saas producers' data")
+
+
 # ---- operations, protocols, migration ----------------------------------------------------------------
 
 

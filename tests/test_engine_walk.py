@@ -48,7 +48,8 @@ def test_paths_are_simple_walks_of_at_most_three_services(kb):
                 assert linked(kb, a, b), f"{a.id} -> {b.id} is not a relation"
 
 
-def test_every_leg_ends_where_its_consumer_is_reached_and_branches_only_at_a_fan_out_or_a_workflow(kb, make_req):
+def test_every_leg_ends_where_its_consumer_is_reached_and_branches_only_at_a_fan_out_a_workflow_or_a_notice(
+        kb, make_req):
     req = make_req(constraints={"consumers": ["lambda", "s3", "application"]})
     designs = W.messaging_designs(kb, Context(kb, req))
     assert designs and len({d.key for d in designs}) == len(designs)
@@ -64,9 +65,21 @@ def test_every_leg_ends_where_its_consumer_is_reached_and_branches_only_at_a_fan
             for node in t.path:
                 nexts = {leg.path[leg.path.index(node) + 1] for leg in t.all_legs
                          if node in leg.path and leg.path.index(node) + 1 < len(leg.path)}
+                nexts -= D.status_targets(kb, node)  # a run report beside a flow's delivery copies nothing
                 ends_here = any(leg.end == node for leg in t.all_legs)
                 if len(nexts) + ends_here > 1:  # a topic copies to each leg; a workflow's steps call each one
                     assert D.fans_out(kb, node) or D.orchestrates(kb, node), (t.key, node.id)
+
+
+def test_a_flow_branches_only_into_its_status_events_beside_its_delivery(kb):
+    """AppFlow lands the records in S3 and its run report reaches the default bus, whose rule starts a workflow;
+    it cannot hand the same records to two destinations."""
+    flow, bus = Option.parse("appflow"), Option.parse("eventbridge:bus")
+    assert bus in D.status_targets(kb, flow)
+    notice = (Leg("s3", (flow,)), Leg("workflow", (flow, bus, Option.parse("step-functions:standard"))))
+    assert D.is_valid_tree(kb, notice, p2p_answered=False)
+    two_copies = (Leg("s3", (flow,)), Leg("redshift", (flow, Option.parse("data-firehose"))))
+    assert not D.is_valid_tree(kb, two_copies, p2p_answered=False)
 
 
 def test_a_queue_cannot_feed_two_legs(kb):

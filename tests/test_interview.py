@@ -57,10 +57,13 @@ def test_workflow_minutes_only_after_orchestration(kb, workflow, asked_minutes):
         assert iv.requirements().constraints.workflow_minutes == 90
 
 
-@pytest.mark.parametrize("producers,asked_saas", [("saas", True), ("application, saas", True),
-                                                   ("application", False), ("", False)])
-def test_saas_only_when_producers_contain_saas(kb, producers, asked_saas):
-    iv, asked = _walk(kb, {"scope": "connection", "producers": producers, "saas": "salesforce, zendesk"})
+@pytest.mark.parametrize("producers,consumers,asked_saas", [
+    ("saas", "", True), ("application, saas", "", True), ("application", "", False), ("", "", False),
+    ("application", "workflow, saas", True),  # a SaaS product that only receives is named too
+    ("application", "workflow", False)])
+def test_saas_only_when_producers_or_consumers_contain_saas(kb, producers, consumers, asked_saas):
+    iv, asked = _walk(kb, {"scope": "connection", "producers": producers, "consumers": consumers,
+                           "saas": "salesforce, zendesk"})
     assert ("saas" in asked) is asked_saas
     req = iv.requirements()
     assert req.constraints.saas == (["salesforce", "zendesk"] if asked_saas else None)

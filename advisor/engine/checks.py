@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from advisor.engine import units
+from advisor.engine.designs import status_targets
 from advisor.engine.result import Design, Leg, Reason
 from advisor.knowledge.base import FactRef, KnowledgeBase, Option
 from advisor.knowledge.schema import Relation
@@ -126,8 +127,9 @@ class Context:
             self._narrow = {}
             for here, edges in self.kb.adjacency.items():
                 for there, _rel in edges:
-                    rels = [r for o, r in edges if o == there]
-                    if all(r.producers is not None for r in rels):
+                    # a status event carries a notice, not the producers' data: it leaves an edge narrow
+                    rels = [r for o, r in edges if o == there and r.type != "status-events"]
+                    if rels and all(r.producers is not None for r in rels):
                         self._narrow.setdefault(here, {})[there] = rels[0]
         return self._narrow
 
@@ -863,8 +865,16 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
         return Outcome(True, Reason(f"the {', '.join(wanted)} producers write to {ep.name}, which "
                                     f"{ctx.name(entry)} reads; nothing publishes to {ctx.name(entry)} itself",
                                     f"endpoint:source:{read[0]}", ep.source, key))
+    # SaaS records enter where a flow the design starts reads them, once another producer starts the design
+    started = _started_connector(ctx, design) if "saas" in missing and len(missing) < len(wanted) else None
+    if started is not None:
+        missing.remove("saas")
     if missing:
         return _failed(f"{ctx.name(entry)} does not take input from {', '.join(missing)} producers", ref, key)
+    if started is not None:
+        return _passed(f"{ctx.name(entry)} accepts input from {', '.join(p for p in wanted if p != 'saas')}; the "
+                       f"saas producers' records enter at {ctx.name(started)}, which it starts",
+                       ctx.ref(started, "producers"), key)
     carried = ["saas" if p == "on-premises" and on_site is not None else p for p in wanted]
     narrow = _narrow_edge(ctx, design, carried)
     if narrow is not None:
@@ -887,13 +897,34 @@ def _narrow_edge(ctx: Context, design: Design, producers: list[str]) -> Outcome 
             rel = narrow.get(here, {}).get(there)
             if rel is None:
                 continue
-            others = [p for p in producers if p not in rel.producers]
-            if others:
+            # a service's status events on the bus (AppFlow's run reports) are an AWS service's own events
+            carried = set(rel.producers) | ({"aws-service"} if there in status_targets(ctx.kb, here) else set())
+            others = [p for p in producers if p not in carried]
+            if others and not _starts_flow_beside_its_work(ctx, design, here, there):
                 return Outcome(False, Reason(
                     f"{ctx.name(here)} passes only {' and '.join(rel.producers)} producers' data on to "
                     f"{ctx.name(there)} ({rel.summary.strip().rstrip('.')}); the {' and '.join(others)} producers' "
                     "data do not reach it", f"relation:{here.id}->{there.id}", rel.source, "constraints.producers"))
     return None
+
+
+def _started_connector(ctx: Context, design: Design) -> Option | None:
+    """A service the design's entry starts (a workflow's Task calling AppFlow's StartFlow) that reads SaaS
+    producers itself: a SaaS application sends nothing, so its records enter where its connector reads them."""
+    entry = design.path[0]
+    for leg in design.all_legs:
+        if len(leg.path) > 1 and leg.path[0] == entry:
+            nxt = leg.path[1]
+            called = any(n == nxt and rel.type == "orchestrates" for n, rel in ctx.kb.adjacency[entry])
+            if called and "saas" in (ctx.val(nxt, "producers") or []) and ctx.ref(nxt, "saas") is not None:
+                return nxt
+    return None
+
+
+def _starts_flow_beside_its_work(ctx: Context, design: Design, here: Option, there: Option) -> bool:
+    """A workflow that consumes the other producers' data itself (it ends a leg) and starts a flow reading SaaS
+    records: the flow needs none of the workflow's data, so its edge carrying only SaaS records is no loss."""
+    return there == _started_connector(ctx, design) and any(leg.end == here for leg in design.all_legs)
 
 
 def _on_premises_saas(ctx: Context, entry: Option) -> tuple[str, str, FactRef] | None:
@@ -1028,6 +1059,8 @@ def check_saas(ctx: Context, design: Design) -> Outcome | None:
     if not wanted:
         return None
     key = "constraints.saas"
+    if "saas" not in ctx.producers():
+        return _saas_receives(ctx, design, wanted, key)
     for opt in design.path:
         ref = ctx.ref(opt, "saas")
         have = ref.fact.value if ref else []
@@ -1041,6 +1074,36 @@ def check_saas(ctx: Context, design: Design) -> Outcome | None:
                    ctx.ref(design.path[0], "producers"), key)
 
 
+def _saas_receives(ctx: Context, design: Design, wanted: list[str], key: str) -> Outcome | None:
+    """SaaS products that send nothing receive. Named among the consumers, they are reached by the service ending
+    their leg, through any HTTPS API (an API destination, an HTTP Task) or through connectors whose list names
+    them; not named there, the consumers named reach them, and a service that calls them is only worth saying."""
+    named = "saas" in ctx.consumers_wanted()
+    legs = design.all_legs
+    ends = [leg.end for leg in legs if leg.consumer == "saas" or leg.consumer is None] if named else \
+        [leg.end for leg in legs]
+    if not ends:
+        return None  # a leg to another consumer: the SaaS is judged on its own leg
+    listed = None
+    for opt in dict.fromkeys(ends):
+        if named and "saas" not in (ctx.val(opt, "consumers") or []):
+            continue
+        if ctx.val(opt, "calls_any_https_api"):
+            return _passed(f"{ctx.name(opt)} calls {', '.join(wanted)} over its HTTPS API",
+                           ctx.ref(opt, "calls_any_https_api"), key)
+        ref = ctx.ref(opt, "saas")
+        if named and ref is not None and all(connector_matches(s, ref.fact.value) for s in wanted):
+            return _passed(f"{ctx.name(opt)} delivers to {', '.join(wanted)} through its connectors", ref, key)
+        listed = listed or ref
+    if not named:
+        return None
+    if listed is not None:
+        missing = [s for s in wanted if not connector_matches(s, listed.fact.value)]
+        return _failed(f"no connector delivers to {', '.join(missing)}", listed, key)
+    return _failed(f"{', '.join(ctx.name(o) for o in dict.fromkeys(ends))} cannot deliver to SaaS applications",
+                   ctx.ref(ends[0], "consumers"), key)
+
+
 def check_schedule(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.schedule:
         return None
@@ -1048,9 +1111,12 @@ def check_schedule(ctx: Context, design: Design) -> Outcome | None:
     senders = _scheduled_senders(ctx)
     if senders:
         # the producers' data must move into the sinks at the scheduled times: a schedule that sends only an event
-        # of its own (a scheduled rule, a schedule's fixed input) moves none of them
+        # of its own (a scheduled rule, a schedule's fixed input) moves none of them; on a design with a leg per
+        # consumer, the schedule must be on the way to the sinks (a workflow started afterwards moves nothing)
+        sink_legs = [leg for leg in design.all_legs if leg.consumer is None or leg.consumer in SINK_CONSUMERS]
+        on_the_way = [o for o in design.path if any(o in leg.path for leg in sink_legs)]
         own = None
-        for opt in design.path:
+        for opt in on_the_way:
             if not ctx.val(opt, "schedule"):
                 continue
             ref = ctx.ref(opt, "schedule_sends")
@@ -1062,17 +1128,20 @@ def check_schedule(ctx: Context, design: Design) -> Outcome | None:
             opt, ref = own
             return _failed(f"{ctx.name(opt)}'s schedule sends an event of its own at each run; the "
                            f"{' and '.join(senders)} producers' data are not moved on the schedule", ref, key)
+        if sink_legs and len(sink_legs) < len(design.all_legs):
+            return _failed(f"nothing on the way to the {', '.join(sorted({l.consumer for l in sink_legs}))} "
+                           "consumers runs on a schedule", ctx.ref(design.path[0], "schedule"), key)
     return _any_node(ctx, design, "schedule", key,
                      "{name} runs on a cron or rate schedule", "{name} cannot start work on a schedule")
 
 
 def _scheduled_senders(ctx: Context) -> list[str]:
     """The producers whose data a schedule must move: answered producers that are not the schedule itself, when
-    every consumer only receives data (a sink such as S3 or a SaaS product) and so does no work of its own that
-    a scheduled event could start."""
+    a consumer only receives data (a sink such as S3 or a SaaS product): a sink does no work of its own that a
+    scheduled event could start, so what the schedule starts there is the copy of the producers' data."""
     producers = ctx.req.constraints.producers or []
     consumers = ctx.consumers_wanted()
-    if "schedule" in producers or not consumers or not set(consumers) <= set(SINK_CONSUMERS):
+    if "schedule" in producers or not set(consumers) & set(SINK_CONSUMERS):
         return []
     return list(producers)
 

@@ -37,7 +37,7 @@ def paths_from(kb: KnowledgeBase, entry: Option) -> list[tuple[Option, ...]]:
         out.append(path)
         if len(path) == MAX_PATH:
             return
-        for nxt, _rel in kb.adjacency[path[-1]]:
+        for nxt in dict.fromkeys(n for n, _rel in kb.adjacency[path[-1]]):  # two relations, one edge
             # a service appears twice only as another variant fed directly (a schedule or a pipe into a bus)
             repeated = any(o.service == nxt.service for o in path)
             if nxt not in path and (not repeated or path[-1].service == nxt.service) \
@@ -62,6 +62,12 @@ def orchestrates(kb: KnowledgeBase, opt: Option) -> bool:
     return bool(kb.value(opt, "orchestration"))
 
 
+def status_targets(kb: KnowledgeBase, opt: Option) -> set[Option]:
+    """The services this one's status events reach (AppFlow's run reports on the default bus): a branch to them
+    leaves its own delivery whole, since it carries a notice, not a copy of the data."""
+    return {n for n, rel in kb.adjacency[opt] if rel.type == "status-events"}
+
+
 def is_valid_tree(kb: KnowledgeBase, legs: tuple[Leg, ...], p2p_answered: bool) -> bool:
     """Legs form a tree (one way into every service) that branches only where a service fans out."""
     parent: dict[Option, Option | None] = {}
@@ -76,7 +82,8 @@ def is_valid_tree(kb: KnowledgeBase, legs: tuple[Leg, ...], p2p_answered: bool) 
                 children.setdefault(before, set()).add(opt)
         ends[leg.end] = ends.get(leg.end, 0) + 1
     for opt in parent:
-        branches = len(children.get(opt, ())) + (1 if opt in ends else 0)
+        kids = children.get(opt, set())
+        branches = len(kids - status_targets(kb, opt)) + (1 if opt in ends else 0)
         kinds_here = ends.get(opt, 0)
         if branches > 1 and not (fans_out(kb, opt) or orchestrates(kb, opt)):
             return False

@@ -104,6 +104,7 @@ EDGE_TYPES = (
     "orchestrates",           # Step Functions -> a service it calls
     "source",                 # a service that reads from another (Firehose reading Kinesis, AppFlow reading SaaS)
     "emits-to",               # an AWS service outside the design (S3, DynamoDB ...) -> a service it sends events to
+    "status-events",          # a service -> the bus its status events reach (a notice that a run ended, not its data)
     "migrates-from",          # AWS service <- existing on-premises system it replaces
     "alternative-to",         # two services that answer the same need
 )
@@ -140,6 +141,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "schema_registry": ("bool", None),
     "global_endpoints": ("bool", None),
     "api_destinations": ("bool", None),
+    "calls_any_https_api": ("bool", None),  # reaches any SaaS product's HTTPS API, no connector list needed
     "many_to_many_routing": ("bool", None),
     "transformation": ("bool", None),
     "encryption_at_rest": ("bool", None),
