@@ -1129,7 +1129,7 @@ def check_schedule(ctx: Context, design: Design) -> Outcome | None:
             return _failed(f"{ctx.name(opt)}'s schedule sends an event of its own at each run; the "
                            f"{' and '.join(senders)} producers' data are not moved on the schedule", ref, key)
         if sink_legs and len(sink_legs) < len(design.all_legs):
-            return _failed(f"nothing on the way to the {', '.join(sorted({l.consumer for l in sink_legs}))} "
+            return _failed(f"nothing on the way to the {', '.join(sorted({leg.consumer for leg in sink_legs}))} "
                            "consumers runs on a schedule", ctx.ref(design.path[0], "schedule"), key)
     return _any_node(ctx, design, "schedule", key,
                      "{name} runs on a cron or rate schedule", "{name} cannot start work on a schedule")
