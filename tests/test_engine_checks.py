@@ -267,6 +267,8 @@ def test_completion_sync_only_express_workflows(run):
     assert_fails(out, "connection.completion", "sns.completion", "not sync")
     out = run(C.check_completion, "sqs:standard", connection={"completion": "sync"})  # temporary reply queues
     assert out.ok and out.reason.fact == "workaround:sqs-temporary-queues"
+    out = run(C.check_completion, "mq:activemq", connection={"completion": "sync"})  # JMS temporary destinations
+    assert out.ok and out.reason.fact == "workaround:activemq-temporary-destinations"
     out = run(C.check_completion, "step-functions:standard", connection={"completion": "sync"})
     assert_fails(out, "connection.completion", "step-functions.standard.completion", "not sync")
     out = run(C.check_completion, "step-functions:express", connection={"completion": "sync"})
@@ -1072,6 +1074,20 @@ def test_a_saas_that_only_receives_is_reached_by_the_service_ending_its_leg(run,
     req = make_req(constraints={**answers, "consumers": ["lambda", "saas"]})
     leg = Design.of_legs((Leg("lambda", (Option.parse("sqs:standard"),)),))
     assert C.check_saas(Context(kb, req), leg) is None
+
+
+def test_a_generic_https_call_to_a_saas_ranks_below_its_own_connector(kb, make_req):
+    """Splunk receives device logs: a pipe's API destination can call its HTTP Event Collector, one call per
+    event, but Firehose delivers to Splunk through a destination built for it (batches, retries, S3 backup)."""
+    ids = ("iot-core", "sqs:standard", "eventbridge:pipes")
+    ev = _ranked_to(kb, make_req, "saas", ids,
+                    constraints={"producers": ["iot-device"], "consumers": ["saas"], "saas": ["splunk"]})
+    items = [t for _w, t in ev.tiers.get("preference", [])]
+    assert any("calls splunk through generic HTTPS calls, where Amazon Data Firehose has a connector" in t
+               for t in items), items
+    ev = _ranked_to(kb, make_req, "saas", ids,
+                    constraints={"producers": ["iot-device"], "consumers": ["saas"], "saas": ["stripe"]})
+    assert not any("generic HTTPS" in t for _w, t in ev.tiers.get("preference", []))  # no connector for Stripe
 
 
 def test_a_saas_that_sends_still_needs_a_source_connector(run):

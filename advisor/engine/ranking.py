@@ -55,6 +55,8 @@ WEIGHTS = {
     "exactly_once_for_idempotent": 2.0,  # runs or delivers exactly once, which steps safe to repeat do not need
     "clients_changed": 2.0,        # minimal changes allowed, yet the entry changes clients another would keep
     "operated_when_rewriting": 2.0,  # code may change, yet the entry keeps brokers to run
+    "generic_saas_call": 2.0,      # a SaaS product that receives is called through any HTTPS API (an API
+                                   # destination) where another service delivers to it through its own connector
     # simplicity: less to build, configure and operate
     "setting_raised": 0.5,         # a setting raised above its AWS default
     "quota_increase": 0.5,         # an adjustable quota to raise with a request
@@ -177,6 +179,12 @@ def rank(ctx: Context, ev: Evaluation) -> None:
             and ctx.val(path[0], "operations") != "serverless"):
         add("preference", "operated_when_rewriting", f"code may change, yet {ctx.name(path[0])} keeps brokers "
             "to run")
+
+    generic = _generic_saas_call(ctx, design)
+    if generic is not None:
+        caller, built = generic
+        add("preference", "generic_saas_call", f"{ctx.name(caller)} calls {', '.join(c.saas or [])} through "
+            f"generic HTTPS calls, where {ctx.name(built)} has a connector built for them")
 
     # ---- simplicity --------------------------------------------------------------------------
     for w in ev.watch:
@@ -384,6 +392,24 @@ def _reads_a_stream(ctx: Context) -> bool:
 def _keeps_or_batches(ctx: Context, opt) -> bool:
     """A stream keeps records for its readers; a delivery stream batches them for its sinks."""
     return ctx.val(opt, "model") == "stream" or _batches(ctx, opt)
+
+
+def _generic_saas_call(ctx: Context, design) -> tuple | None:
+    """The service calling a receiving SaaS product through any HTTPS API, and a service whose own connector
+    delivers to every product named (Firehose's Splunk destination batches, retries and backs up to S3; an API
+    destination is one call per event), when there is one."""
+    wanted = ctx.req.constraints.saas
+    if not wanted or "saas" in ctx.producers():
+        return None
+    for leg in design.all_legs:
+        end = leg.end
+        if leg.consumer not in ("saas", None) or not ctx.val(end, "calls_any_https_api"):
+            continue
+        for o in ctx.kb.options:  # (the caller's own saas list, if any, names event sources, not destinations)
+            if ("saas" in (ctx.val(o, "consumers") or []) and not ctx.val(o, "calls_any_https_api")
+                    and all(connector_matches(s, ctx.val(o, "saas") or []) for s in wanted)):
+                return end, o
+    return None
 
 
 def _read_in_place(ctx: Context, opt) -> bool:
