@@ -641,6 +641,21 @@ def test_filtering(run):
     assert_passes(out, "constraints.filtering", "sns.filtering", "filters messages")
 
 
+def test_lambda_filters_where_its_event_source_mapping_reads_beside_other_readers(kb, make_req):
+    """A dashboard reads every record; the alert function's event source mapping filters for critical ones. The
+    filter is met on the function's leg, and the other readers are told they get everything."""
+    stream = Option.parse("kinesis-data-streams:on-demand")
+    req = make_req(constraints={"filtering": True, "consumers": ["application", "lambda"]})
+    both = Design.of_legs((Leg("application", (stream,)), Leg("lambda", (stream,))))
+    out = C.check_filtering(Context(kb, req), both)
+    assert_passes(out, "constraints.filtering", "kinesis-data-streams.lambda_event_filtering", "event source mapping")
+    assert any("the application consumers read every message" in w.text for w in out.watch)
+    # the application's leg alone has no function to filter for it
+    alone = Design.of_legs((Leg("application", (stream,)),))
+    assert_fails(C.check_filtering(Context(kb, req), alone), "constraints.filtering", "kinesis-data-streams.filtering",
+                 "cannot filter")
+
+
 def test_priority(run):
     out = run(C.check_priority, "sns:standard", constraints={"priority": True})
     assert_fails(out, "constraints.priority", "sns.priority", "no message priority")
@@ -1383,5 +1398,8 @@ def test_lambda_event_source_mappings_filter_what_they_read(run):
     # the queue filters nothing itself, but Lambda's event source mapping on it does, for Lambda consumers only
     out = run(C.check_filtering, "sqs:standard", constraints={"filtering": True, "consumers": ["lambda"]})
     assert_passes(out, "constraints.filtering", "sqs.lambda_event_filtering", "event source mapping")
+    # beside other readers the mapping still filters for the functions; the others are told they get everything
     out = run(C.check_filtering, "sqs:standard", constraints={"filtering": True, "consumers": ["lambda", "container"]})
+    assert out.ok and any("the container consumers read every message" in w.text for w in out.watch)
+    out = run(C.check_filtering, "sqs:standard", constraints={"filtering": True, "consumers": ["container"]})
     assert not out.ok

@@ -701,13 +701,20 @@ def check_replay(ctx: Context, design: Design) -> Outcome | None:
 def check_filtering(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.filtering:
         return None
-    if set(ctx.consumers_wanted()) == {"lambda"}:
-        # Lambda's event source mapping filters what it reads from a queue or stream before it invokes the function
-        for opt in design.path:
+    wanted = ctx.consumers_wanted()
+    if "lambda" in wanted:
+        # Lambda's event source mapping filters what it reads from a queue or stream before it invokes the
+        # function; the other consumers named read what they are given, which the watch item says
+        lambda_legs = [leg for leg in design.all_legs if leg.consumer in ("lambda", None)]
+        for opt in dict.fromkeys(o for leg in lambda_legs for o in leg.path):
             ref = ctx.ref(opt, "lambda_event_filtering")
             if ref and ref.fact.value:
+                others = [k for k in wanted if k != "lambda"]
+                watch = [Reason.of(f"only the Lambda functions' event source mappings filter; the {', '.join(others)} "
+                                   f"consumers read every message {ctx.name(opt)} holds and drop what they do not "
+                                   "want", ref, "constraints.filtering")] if others else []
                 return _passed(f"Lambda's event source mapping on {ctx.name(opt)} filters messages for each function",
-                               ref, "constraints.filtering")
+                               ref, "constraints.filtering", watch)
     return _any_node(ctx, design, "filtering", "constraints.filtering",
                      "{name} filters messages for each receiver", "{name} cannot filter messages per receiver")
 
@@ -1312,7 +1319,7 @@ def _storage_systems() -> tuple[str, ...]:
 # the consumers they reach. The walk computes each once per path: legs to several kinds of consumer, and the
 # designs combining them, often run along the same services. tests/test_engine_by_path.py holds them to it.
 BY_PATH = frozenset({
-    check_peak, check_message_size, check_filtering, check_priority, check_delay, check_region, check_managed,
+    check_peak, check_message_size, check_priority, check_delay, check_region, check_managed,
     check_producer_protocols, check_protocols, check_migration, check_source_services, check_routing_features,
     check_starts_from,
 })
