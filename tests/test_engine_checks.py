@@ -581,6 +581,14 @@ def test_message_size_above_one_mib_takes_the_claim_check_on_sns_and_sqs(run, op
     assert "3,145,728 KiB was asked for" in r.text
 
 
+@pytest.mark.parametrize("option", ["step-functions:standard", "step-functions:express"])
+def test_workflow_payloads_above_the_quota_are_passed_as_s3_references(run, option):
+    out = run(C.check_message_size, option, constraints={"message_kib": 2048})
+    assert out.ok
+    w = next(w for w in out.watch if w.kind == "workaround")
+    assert w.fact == "workaround:step-functions-s3-references" and "ARN" in w.text
+
+
 def test_message_size_kinesis_takes_two_mib(run):
     out = run(C.check_message_size, "kinesis-data-streams:on-demand", constraints={"message_kib": 2048})
     assert_passes(out, "constraints.message_kib", "kinesis-data-streams.message_size.max", "limit 10 MiB")
