@@ -1113,6 +1113,14 @@ def test_a_generic_https_call_to_a_saas_ranks_below_its_own_connector(kb, make_r
     assert not any("generic HTTPS" in t for _w, t in ev.tiers.get("preference", []))  # no connector for Stripe
 
 
+def test_a_saas_without_a_partner_source_reaches_the_bus_through_an_inbound_webhook(run):
+    out = run(C.check_saas, "eventbridge:bus", constraints={"producers": ["saas"], "saas": ["GitHub"]})
+    assert_passes(out, "constraints.saas", "eventbridge.bus.saas_webhooks", "through an inbound webhook")
+    assert any("Lambda function URL" in w.text and "security team" in w.text for w in out.watch)
+    out = run(C.check_saas, "eventbridge:bus", constraints={"producers": ["saas"], "saas": ["gitlab"]})
+    assert_fails(out, "constraints.saas", "eventbridge.bus.saas", "no connector for gitlab")
+
+
 def test_a_saas_that_sends_still_needs_a_source_connector(run):
     out = run(C.check_saas, "step-functions:standard",
               constraints={"producers": ["saas"], "consumers": ["workflow"], "saas": ["stripe"]})

@@ -1073,6 +1073,14 @@ def check_saas(ctx: Context, design: Design) -> Outcome | None:
         have = ref.fact.value if ref else []
         if all(connector_matches(s, have) for s in wanted):
             return _passed(f"{ctx.name(opt)} connects to {', '.join(wanted)}", ref, key)
+        hook = ctx.ref(opt, "saas_webhooks")
+        if hook is not None and all(connector_matches(s, have + hook.fact.value) for s in wanted):
+            called = [s for s in wanted if not connector_matches(s, have)]
+            return _passed(f"{ctx.name(opt)} receives {', '.join(called)} through an inbound webhook", hook, key,
+                           [Reason.of(f"{', '.join(called)} calls a Lambda function URL that an EventBridge quick "
+                                      "start deploys; it checks the provider's signature and puts each event on "
+                                      f"{ctx.name(opt)}. The URL is public, secured only by that signature "
+                                      "check: review it with your security team", hook, key)])
     refs = [r for r in (ctx.ref(o, "saas") for o in design.path) if r]
     if refs:
         missing = [s for s in wanted if not connector_matches(s, refs[0].fact.value)]

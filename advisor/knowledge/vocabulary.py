@@ -155,6 +155,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "direct_publish": ("list", CONSUMERS),  # consumers a publish can address one at a time, with no subscription
     "protocols": ("list", PROTOCOLS),
     "saas": ("list", None),
+    "saas_webhooks": ("list", None),  # SaaS products that reach the service through an inbound-webhook function
     "on_premises_connectors": ("list", None),  # SaaS connectors that also reach the product installed on premises
     "primary_producers": ("list", PRODUCERS),
     "scaling": ("text", None),
