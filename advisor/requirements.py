@@ -25,7 +25,6 @@ SourceService = Literal["s3", "dynamodb", "cloudwatch-alarms", "cloudwatch-logs"
                         "guardduty", "ec2"]
 # Existing resources the messages already arrive in, which the design starts from (optional key added by mqadvise;
 # knowledge/vocabulary.py STARTS_FROM)
-Traffic = Literal["predictable", "variable"]
 StartsFrom = Literal["sqs-queue", "sns-topic", "kinesis-stream", "event-bus", "dynamodb-stream"]
 # Event-routing features a design must offer (optional key added by mqadvise; knowledge/vocabulary.py ROUTING_FEATURES)
 RoutingFeature = Literal["regional-failover", "api-destinations", "schema-registry"]
@@ -91,9 +90,6 @@ class Constraints(_Section):
     peak_per_second: float | None = Field(default=None, ge=0)
     # Optional key added by mqadvise: the mean rate over a month, for cost estimates (defaults to the peak).
     average_per_second: float | None = Field(default=None, ge=0)
-    # Optional key added by mqadvise: whether the rate can be forecast (opening hours, a fleet of known size) or
-    # swings and is unknown; AWS sizes streams by it (provisioned shards for predictable traffic, on-demand else).
-    traffic: Traffic | None = None
     message_kib: float | None = Field(default=None, gt=0)
     retention_days: float | None = Field(default=None, ge=0)
     replay: bool | None = None

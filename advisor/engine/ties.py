@@ -21,7 +21,6 @@ PROBES: tuple[tuple[str, tuple], ...] = (
     ("connection.data", ("streaming", "messaging")),
     ("constraints.filtering", (True,)),
     ("constraints.managed", ("serverless",)),
-    ("constraints.traffic", ("predictable", "variable")),
     ("constraints.workflow", ("orchestration",)),
     ("constraints.deduplication", (True,)),
     ("constraints.consumer_buffer", (True,)),
