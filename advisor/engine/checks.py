@@ -657,7 +657,9 @@ def check_retention(ctx: Context, design: Design) -> Outcome | None:
             ref = ctx.ref(leg.end, "persistence")
             return _failed(f"nothing before {ctx.name(leg.end)} keeps unconsumed messages "
                            f"({ctx.name(leg.end)} does not store them)", ref, key)
-        stores.append((store, ctx.ref(store, "retention.max") or ctx.ref(store, "persistence")))
+        # a workflow keeps a run's data only while the run lasts
+        stores.append((store, ctx.ref(store, "retention.max") or ctx.ref(store, "workflow.max_duration")
+                       or ctx.ref(store, "persistence")))
     store, ref = min(stores, key=lambda s: units.seconds(s[1].fact) if s[1].fact.unit else float("inf"))
     cap = units.seconds(ref.fact) if ref.fact.unit else float("inf")
     if need > cap and archived is not None:
@@ -702,21 +704,30 @@ def check_filtering(ctx: Context, design: Design) -> Outcome | None:
     if not ctx.req.constraints.filtering:
         return None
     wanted = ctx.consumers_wanted()
-    if "lambda" in wanted:
-        # Lambda's event source mapping filters what it reads from a queue or stream before it invokes the
-        # function; the other consumers named read what they are given, which the watch item says
-        lambda_legs = [leg for leg in design.all_legs if leg.consumer in ("lambda", None)]
-        for opt in dict.fromkeys(o for leg in lambda_legs for o in leg.path):
-            ref = ctx.ref(opt, "lambda_event_filtering")
-            if ref and ref.fact.value:
-                others = [k for k in wanted if k != "lambda"]
-                watch = [Reason.of(f"only the Lambda functions' event source mappings filter; the {', '.join(others)} "
-                                   f"consumers read every message {ctx.name(opt)} holds and drop what they do not "
-                                   "want", ref, "constraints.filtering")] if others else []
-                return _passed(f"Lambda's event source mapping on {ctx.name(opt)} filters messages for each function",
-                               ref, "constraints.filtering", watch)
-    return _any_node(ctx, design, "filtering", "constraints.filtering",
-                     "{name} filters messages for each receiver", "{name} cannot filter messages per receiver")
+    by_mapping = _lambda_filter(ctx, design, wanted) if "lambda" in wanted else None
+    if by_mapping is not None and set(wanted) == {"lambda"}:
+        return by_mapping
+    # a service that filters for every receiver (an SNS filter policy per subscription) comes before a mapping
+    # that filters for the functions alone
+    whole = _any_node(ctx, design, "filtering", "constraints.filtering",
+                      "{name} filters messages for each receiver", "{name} cannot filter messages per receiver")
+    return whole if whole.ok or by_mapping is None else by_mapping
+
+
+def _lambda_filter(ctx: Context, design: Design, wanted: list[str]) -> Outcome | None:
+    """Lambda's event source mapping filters what it reads from a queue or stream before it invokes the
+    function, on the legs to Lambda; the other consumers named read what they are given, which a watch item says."""
+    lambda_legs = [leg for leg in design.all_legs if leg.consumer in ("lambda", None)]
+    for opt in dict.fromkeys(o for leg in lambda_legs for o in leg.path):
+        ref = ctx.ref(opt, "lambda_event_filtering")
+        if ref and ref.fact.value:
+            others = [k for k in wanted if k != "lambda"]
+            watch = [Reason.of(f"only the Lambda functions' event source mappings filter; the {', '.join(others)} "
+                               f"consumers read every message {ctx.name(opt)} holds and drop what they do not "
+                               "want", ref, "constraints.filtering")] if others else []
+            return _passed(f"Lambda's event source mapping on {ctx.name(opt)} filters messages for each function",
+                           ref, "constraints.filtering", watch)
+    return None
 
 
 def _buffer_of(ctx: Context, leg: Leg) -> Option | None:
