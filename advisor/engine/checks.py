@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from advisor.engine import units
-from advisor.engine.designs import status_targets
+from advisor.engine.designs import status_targets, targets
 from advisor.engine.result import Design, Leg, Reason
 from advisor.knowledge.base import FactRef, KnowledgeBase, Option
 from advisor.knowledge.schema import Relation
@@ -894,7 +894,7 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
                        f"saas producers' records enter at {ctx.name(started)}, which it starts",
                        ctx.ref(started, "producers"), key)
     carried = ["saas" if p == "on-premises" and on_site is not None else p for p in wanted]
-    narrow = _narrow_edge(ctx, design, carried)
+    narrow = _narrow_edge(ctx, design, carried, _started_connector(ctx, design))
     if narrow is not None:
         return narrow
     if on_site is not None:
@@ -904,7 +904,7 @@ def check_producers(ctx: Context, design: Design) -> Outcome | None:
     return _passed(f"{ctx.name(entry)} accepts input from {', '.join(wanted)}", ref, key)
 
 
-def _narrow_edge(ctx: Context, design: Design, producers: list[str]) -> Outcome | None:
+def _narrow_edge(ctx: Context, design: Design, producers: list[str], started: Option | None) -> Outcome | None:
     """A failure when an edge of the design carries only some producers' data (AppFlow hands EventBridge only the
     Salesforce events of an event-triggered flow) and others were named."""
     narrow = ctx.narrow_edges()
@@ -918,7 +918,7 @@ def _narrow_edge(ctx: Context, design: Design, producers: list[str]) -> Outcome 
             # a service's status events on the bus (AppFlow's run reports) are an AWS service's own events
             carried = set(rel.producers) | ({"aws-service"} if there in status_targets(ctx.kb, here) else set())
             others = [p for p in producers if p not in carried]
-            if others and not _starts_flow_beside_its_work(ctx, design, here, there):
+            if others and not _starts_flow_beside_its_work(design, here, there, started):
                 return Outcome(False, Reason(
                     f"{ctx.name(here)} passes only {' and '.join(rel.producers)} producers' data on to "
                     f"{ctx.name(there)} ({rel.summary.strip().rstrip('.')}); the {' and '.join(others)} producers' "
@@ -933,16 +933,17 @@ def _started_connector(ctx: Context, design: Design) -> Option | None:
     for leg in design.all_legs:
         if len(leg.path) > 1 and leg.path[0] == entry:
             nxt = leg.path[1]
-            called = any(n == nxt and rel.type == "orchestrates" for n, rel in ctx.kb.adjacency[entry])
-            if called and "saas" in (ctx.val(nxt, "producers") or []) and ctx.ref(nxt, "saas") is not None:
+            if (nxt in targets(ctx.kb, entry, "orchestrates") and "saas" in (ctx.val(nxt, "producers") or [])
+                    and ctx.ref(nxt, "saas") is not None):
                 return nxt
     return None
 
 
-def _starts_flow_beside_its_work(ctx: Context, design: Design, here: Option, there: Option) -> bool:
+def _starts_flow_beside_its_work(design: Design, here: Option, there: Option, started: Option | None) -> bool:
     """A workflow that consumes the other producers' data itself (it ends a leg) and starts a flow reading SaaS
-    records: the flow needs none of the workflow's data, so its edge carrying only SaaS records is no loss."""
-    return there == _started_connector(ctx, design) and any(leg.end == here for leg in design.all_legs)
+    records (``started``, see _started_connector): the flow needs none of the workflow's data, so its edge
+    carrying only SaaS records is no loss."""
+    return started is not None and there == started and any(leg.end == here for leg in design.all_legs)
 
 
 def _on_premises_saas(ctx: Context, entry: Option) -> tuple[str, str, FactRef] | None:
@@ -1072,6 +1073,11 @@ def connector_matches(wanted: str, have: list[str]) -> bool:
     return any(h == w or h.startswith(w + "-") for h in (x.lower() for x in have))
 
 
+def connectors_cover(wanted: list[str], have: list[str]) -> bool:
+    """Does a connector list name every product wanted?"""
+    return all(connector_matches(s, have) for s in wanted)
+
+
 def check_saas(ctx: Context, design: Design) -> Outcome | None:
     wanted = ctx.req.constraints.saas
     if not wanted:
@@ -1082,10 +1088,10 @@ def check_saas(ctx: Context, design: Design) -> Outcome | None:
     for opt in design.path:
         ref = ctx.ref(opt, "saas")
         have = ref.fact.value if ref else []
-        if all(connector_matches(s, have) for s in wanted):
+        if connectors_cover(wanted, have):
             return _passed(f"{ctx.name(opt)} connects to {', '.join(wanted)}", ref, key)
         hook = ctx.ref(opt, "saas_webhooks")
-        if hook is not None and all(connector_matches(s, have + hook.fact.value) for s in wanted):
+        if hook is not None and connectors_cover(wanted, have + hook.fact.value):
             called = [s for s in wanted if not connector_matches(s, have)]
             return _passed(f"{ctx.name(opt)} receives {', '.join(called)} through an inbound webhook", hook, key,
                            [Reason.of(f"{', '.join(called)} calls a Lambda function URL that an EventBridge quick "
@@ -1118,7 +1124,7 @@ def _saas_receives(ctx: Context, design: Design, wanted: list[str], key: str) ->
             return _passed(f"{ctx.name(opt)} calls {', '.join(wanted)} over its HTTPS API",
                            ctx.ref(opt, "calls_any_https_api"), key)
         ref = ctx.ref(opt, "saas")
-        if named and ref is not None and all(connector_matches(s, ref.fact.value) for s in wanted):
+        if named and ref is not None and connectors_cover(wanted, ref.fact.value):
             return _passed(f"{ctx.name(opt)} delivers to {', '.join(wanted)} through its connectors", ref, key)
         listed = listed or ref
     if not named:

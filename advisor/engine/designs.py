@@ -62,10 +62,15 @@ def orchestrates(kb: KnowledgeBase, opt: Option) -> bool:
     return bool(kb.value(opt, "orchestration"))
 
 
+def targets(kb: KnowledgeBase, opt: Option, relation_type: str) -> set[Option]:
+    """The services this one reaches by relations of one type (``orchestrates``: the services a workflow calls)."""
+    return {n for n, rel in kb.adjacency[opt] if rel.type == relation_type}
+
+
 def status_targets(kb: KnowledgeBase, opt: Option) -> set[Option]:
     """The services this one's status events reach (AppFlow's run reports on the default bus): a branch to them
     leaves its own delivery whole, since it carries a notice, not a copy of the data."""
-    return {n for n, rel in kb.adjacency[opt] if rel.type == "status-events"}
+    return targets(kb, opt, "status-events")
 
 
 def is_valid_tree(kb: KnowledgeBase, legs: tuple[Leg, ...], p2p_answered: bool) -> bool:

@@ -22,7 +22,7 @@ from advisor.engine import units
 from advisor.engine.checks import (
     CHANGE_RANK,
     Context,
-    connector_matches,
+    connectors_cover,
     existing_sources,
     protocol_list,
     task_launch_ends,
@@ -325,7 +325,7 @@ def _batches_into_every_consumer(ctx: Context) -> bool:
         if (ctx.val(o, "sink_writes") == "batched" and ctx.ref(o, "buffer.size.max") is not None
                 and set(c.consumers) <= set(ctx.val(o, "consumers") or [])
                 and ("saas" not in c.consumers
-                     or all(connector_matches(s, ctx.val(o, "saas") or []) for s in c.saas or []))):
+                     or connectors_cover(c.saas or [], ctx.val(o, "saas") or []))):
             return True
     return False
 
@@ -401,14 +401,14 @@ def _generic_saas_call(ctx: Context, design) -> tuple | None:
     wanted = ctx.req.constraints.saas
     if not wanted or "saas" in ctx.producers():
         return None
-    for leg in design.all_legs:
-        end = leg.end
-        if leg.consumer not in ("saas", None) or not ctx.val(end, "calls_any_https_api"):
-            continue
-        for o in ctx.kb.options:  # (the caller's own saas list, if any, names event sources, not destinations)
-            if ("saas" in (ctx.val(o, "consumers") or []) and not ctx.val(o, "calls_any_https_api")
-                    and all(connector_matches(s, ctx.val(o, "saas") or []) for s in wanted)):
-                return end, o
+    caller = next((leg.end for leg in design.all_legs
+                   if leg.consumer in ("saas", None) and ctx.val(leg.end, "calls_any_https_api")), None)
+    if caller is None:
+        return None
+    for o in ctx.kb.options:  # (a caller's own saas list, if any, names event sources, not destinations)
+        if ("saas" in (ctx.val(o, "consumers") or []) and not ctx.val(o, "calls_any_https_api")
+                and connectors_cover(wanted, ctx.val(o, "saas") or [])):
+            return caller, o
     return None
 
 
